@@ -1,0 +1,36 @@
+# The same targets for a person, CI and hooks. `make help` lists them.
+PYTHON ?= python3
+YEAR ?= 2019/20
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help install report test lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -c 'import sys; sys.exit("essex-report needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (essex-report)" >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv, install the pinned dependencies, register the kernel
+
+report: $(STAMP) ## build the report for YEAR (default 2019/20) into report/
+	$(BIN)/essex-report build --year $(YEAR)
+
+test: $(STAMP) ## ruff, then the whole test suite
+	$(BIN)/ruff check essex_report tests
+	$(BIN)/python -m pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
+	exit $$status
+
+lint: $(STAMP) ## ruff, and notebooks stored without outputs
+	$(BIN)/ruff check essex_report tests
+	$(BIN)/ruff format --check essex_report tests
+
+clean: ## remove built reports (keeps .venv)
+	rm -rf report/[0-9]*-[0-9]* report/index.html report/.locks report/.build-* report/.old-*

@@ -1,0 +1,318 @@
+"""Checks that span files: narrative placeholders, figures typed twice, sums and references."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from essex_report import paths, schema
+from essex_report.data import (
+    Catalogue,
+    Framework,
+    Value,
+    YearData,
+    load_catalogue,
+    load_values,
+)
+from essex_report.errors import Problem
+from essex_report.figures import FUNDING_LINES, FUNDING_SHARES, SPENDING_LINES, with_derived
+from essex_report.formatting import PLAIN_UNITS, SCALE, format_value
+from essex_report.text import (
+    CHART_LINE,
+    PLACEHOLDER,
+    REFERENCE,
+    Narrative,
+    literal_numbers,
+    read_narrative,
+)
+from essex_report.years import FinancialYear, parse_year
+
+FIXED_NARRATIVES = ("foreword.md", "resources.md", "contact.md", "performance/introduction.md")
+SHARE_TOLERANCE = Decimal("0.5")  # percentage points: published shares are rounded
+
+
+@dataclass
+class Workbook:
+    """Everything loaded from data/, with the problems found on the way."""
+
+    data_dir: Path
+    catalogue: Catalogue
+    years: dict[FinancialYear, YearData] = field(default_factory=dict)
+    narratives: dict[FinancialYear, dict[str, Narrative]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def data(self, year: FinancialYear) -> YearData:
+        return self.years.get(year) or YearData(year)
+
+
+def load_workbook(data_dir: Path = paths.DATA_DIR, only: FinancialYear | None = None) -> Workbook:
+    """Load the catalogues and every year (values of all years, narrative of `only` or all)."""
+    from essex_report.data import years_with_data
+
+    problems: list[Problem] = []
+    cat = load_catalogue(data_dir, problems)
+    book = Workbook(data_dir, cat, problems=problems)
+    years = years_with_data(data_dir)
+    if only is not None and only not in years:
+        problems.append(
+            Problem(
+                paths.shown(paths.year_data_dir(only, data_dir)),
+                f"there is no data for {only}; years with data: "
+                f"{', '.join(y.label for y in years) or 'none'} "
+                f"(start one with: essex-report new-year {only})",
+            )
+        )
+        return book
+    for year in years:
+        book.years[year] = with_derived(load_values(year, data_dir, cat, problems), cat)
+    for year in years if only is None else [only]:
+        book.narratives[year] = _load_narratives(year, data_dir, problems)
+        check_year(book, year)
+    return book
+
+
+def _load_narratives(
+    year: FinancialYear, data_dir: Path, problems: list[Problem]
+) -> dict[str, Narrative]:
+    folder = paths.year_data_dir(year, data_dir) / paths.NARRATIVE_DIR
+    found: dict[str, Narrative] = {}
+    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+        doc = read_narrative(path, problems)
+        if doc is not None:
+            found[path.relative_to(folder).as_posix()] = doc
+    return found
+
+
+def check_year(book: Workbook, year: FinancialYear) -> None:
+    cat = book.catalogue
+    framework = cat.framework_for(year)
+    index = _figure_index(book.data(year), cat)
+    for name, doc in book.narratives.get(year, {}).items():
+        todos = doc.todos()
+        if todos:
+            lines = ", ".join(str(b.line) for b in todos)
+            book.problems.append(
+                Problem(
+                    paths.shown(doc.path),
+                    f"{len(todos)} section{'s' if len(todos) > 1 else ''} "
+                    f"still to write (TODO on line{'s' if len(todos) > 1 else ''} {lines})",
+                    level="warning",
+                )
+            )
+        _check_name(name, doc, cat, framework, book.problems)
+        _check_placeholders(doc, year, book)
+        _check_typed_figures(doc, book.data(year), index, cat, book.problems)
+    _check_shares(book.data(year), book.problems, book.data_dir)
+    _check_reconciliation(book.data(year), book.problems, book.data_dir)
+
+
+def allowed_names(cat: Catalogue, framework: Framework | None) -> set[str]:
+    names = set(FIXED_NARRATIVES)
+    if framework is not None:
+        for theme in cat.themes_of(framework):
+            names |= {f"at-a-glance/{theme.id}.md", f"performance/{theme.id}.md"}
+            names |= {f"performance/{p.id}.md" for p in cat.priorities_of(theme)}
+    return names
+
+
+def _check_name(
+    name: str, doc: Narrative, cat: Catalogue, framework: Framework | None, problems: list[Problem]
+) -> None:
+    allowed = allowed_names(cat, framework)
+    stem = name.rsplit("/", 1)[-1].removesuffix(".md")
+    priority = cat.priorities.get(stem)
+    if (
+        name in allowed
+        or cat.doubtful(stem, schema.THEMES)
+        or cat.doubtful(stem, schema.PRIORITIES)
+        or (priority is not None and cat.doubtful(priority.theme, schema.THEMES))
+    ):
+        return  # allowed, or the catalogue row it depends on has its own problem
+    close = difflib.get_close_matches(name, sorted(allowed), n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    scope = f"the {framework.name} framework" if framework else "a year with no framework"
+    problems.append(
+        Problem(
+            paths.shown(doc.path),
+            f"'{name}' does not name an aim, priority or section of {scope}"
+            f"{hint}; expected one of the files listed in data/README.md",
+        )
+    )
+
+
+def _check_placeholders(doc: Narrative, year: FinancialYear, book: Workbook) -> None:
+    file = paths.shown(doc.path)
+    for block in doc.blocks:
+        if block.kind == "chart":
+            for indicator in block.indicators:
+                problem = _reference_problem(indicator, "", year, book, chart=True)
+                if problem:
+                    book.problems.append(Problem(file, problem, line=block.line))
+                elif not book.data(year).breakdowns(indicator):
+                    book.problems.append(
+                        Problem(
+                            file,
+                            f"the chart of '{indicator}' has no figures for {year} in "
+                            f"data/{year.slug}/values.csv; it is left out",
+                            line=block.line,
+                            level="warning",
+                        )
+                    )
+    for line, text in doc.texts():
+        for match in PLACEHOLDER.finditer(text):
+            body = match["body"]
+            if body == "year" or CHART_LINE.fullmatch(match.group(0)):
+                if CHART_LINE.fullmatch(match.group(0)):
+                    book.problems.append(
+                        Problem(
+                            file, "a chart placeholder must stand on a line of its own", line=line
+                        )
+                    )
+                continue
+            ref = REFERENCE.fullmatch(body)
+            if not ref:
+                book.problems.append(
+                    Problem(
+                        file,
+                        f"'{{{{{body}}}}}' is not a placeholder; expected {{{{indicator_id}}}}, "
+                        "{{indicator_id[Breakdown]}} or {{indicator_id@2018/19}}",
+                        line=line,
+                    )
+                )
+                continue
+            target = year
+            if ref["year"]:
+                try:
+                    target = parse_year(ref["year"])
+                except ValueError as error:
+                    book.problems.append(Problem(file, str(error), line=line))
+                    continue
+            problem = _reference_problem(ref["indicator"], ref["breakdown"] or "", target, book)
+            if problem:
+                book.problems.append(Problem(file, problem, line=line))
+
+
+def _reference_problem(
+    indicator: str, breakdown: str, year: FinancialYear, book: Workbook, chart: bool = False
+) -> str | None:
+    cat = book.catalogue
+    if cat.doubtful(indicator, schema.INDICATORS):
+        return None  # the indicators file or this row has its own problem
+    if indicator not in cat.indicators:
+        close = difflib.get_close_matches(indicator, list(cat.indicators), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"'{indicator}' is not an indicator in data/indicators.csv{hint}"
+    data = book.data(year)
+    where = f"data/{year.slug}/values.csv"
+    if chart:
+        return None
+    if data.get(indicator, breakdown) is None:
+        if (indicator, breakdown) in data.listed or not data.readable:
+            return None  # the row's own problem is already reported
+        part = f"[{breakdown}]" if breakdown else ""
+        return f"'{indicator}{part}' has no value for {year}; expected a row in {where}"
+    return None
+
+
+def _figure_index(data: YearData, cat: Catalogue) -> dict[tuple[str, Decimal], list[Value]]:
+    """The year's values keyed as typed numbers are compared: money in pounds (or euros),
+    percentages, and plain counts."""
+    index: dict[tuple[str, Decimal], list[Value]] = {}
+    for value in data.values.values():
+        unit = cat.indicators[value.indicator].unit
+        if unit == "percent":
+            key = ("percent", value.value)
+        elif unit in SCALE:
+            key = ("money", value.value * SCALE[unit])
+        elif unit in PLAIN_UNITS:
+            key = ("plain", value.value)
+        else:
+            continue
+        index.setdefault(key, []).append(value)
+    return index
+
+
+def _check_typed_figures(
+    doc: Narrative,
+    data: YearData,
+    index: dict[tuple[str, Decimal], list[Value]],
+    cat: Catalogue,
+    problems: list[Problem],
+) -> None:
+    """No figure typed twice: a number in the words that equals one of the year's values."""
+    for line, text in doc.texts():
+        for literal in literal_numbers(text):
+            matches = index.get((literal.kind, literal.amount))
+            if not matches:
+                continue
+            value = matches[0]
+            shown = format_value(value.value, cat.indicators[value.indicator].unit)
+            part = f"[{value.breakdown}]" if value.breakdown else ""
+            origin = f"{value.file} line {value.line}" if value.file else value.source
+            problems.append(
+                Problem(
+                    paths.shown(doc.path),
+                    f"the number '{literal.text}' is typed in the text, but it is a figure of "
+                    f"{data.year} ({value.indicator}{part} = {shown}, {origin}); write "
+                    f"{{{{{value.indicator}{part}}}}} instead",
+                    line=line,
+                )
+            )
+
+
+def _check_shares(data: YearData, problems: list[Problem], data_dir: Path) -> None:
+    file = paths.shown(paths.year_data_dir(data.year, data_dir) / paths.VALUES_FILE)
+    shares = [data.get(i) for i in FUNDING_SHARES]
+    present = [v for v in shares if v is not None]
+    typed = [v for v in present if not v.derived]
+    if len(present) == len(FUNDING_SHARES) and len(typed) == len(FUNDING_SHARES):
+        total = sum(v.value for v in present)
+        if abs(total - 100) > SHARE_TOLERANCE:
+            problems.append(
+                Problem(
+                    file,
+                    f"the funding shares ({', '.join(FUNDING_SHARES)}) add "
+                    f"up to {total}%; expected 100% within {SHARE_TOLERANCE} "
+                    "points",
+                    line=typed[0].line,
+                    column="value",
+                )
+            )
+    for value in present:
+        if value.derived and value.value < 0:
+            problems.append(
+                Problem(
+                    file,
+                    f"{value.indicator} works out at {value.value}% "
+                    f"({value.source}); the shares it is derived from add up to "
+                    "more than 100%",
+                    column="value",
+                )
+            )
+
+
+def _check_reconciliation(data: YearData, problems: list[Problem], data_dir: Path) -> None:
+    """Warn when a year's funding lines and spending lines, on one basis, do not agree."""
+    funding = [data.get(i) for i in FUNDING_LINES]
+    spending = [data.get(i) for i in SPENDING_LINES]
+    if any(v is None for v in funding + spending):
+        return
+    if len({v.basis for v in funding + spending}) != 1:
+        return
+    total_in = sum(v.value for v in funding)
+    total_out = sum(v.value for v in spending)
+    difference = total_out - total_in
+    if abs(difference) >= Decimal("0.1"):
+        word = "less" if difference > 0 else "more"
+        file = paths.shown(paths.year_data_dir(data.year, data_dir) / paths.VALUES_FILE)
+        problems.append(
+            Problem(
+                file,
+                f"{data.year}: the funding lines add up to £{total_in:,}m, £{abs(difference):,}m "
+                f"{word} than the spending lines (£{total_out:,}m); a line such as use of reserves "
+                "may be missing, so shares are stated as shares of the funding lines",
+                level="warning",
+            )
+        )

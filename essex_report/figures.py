@@ -1,0 +1,175 @@
+"""Derived figures and year-on-year changes: pure functions of the data's values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from essex_report.data import Catalogue, Value, YearData
+from essex_report.formatting import format_change, format_percent_change
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """How one indicator is computed from others of the same year, basis and breakdown."""
+
+    inputs: tuple[str, ...]
+    compute: Callable[..., Decimal]
+    method: str
+
+
+def _share(part: Decimal, *others: Decimal) -> Decimal:
+    return part * HUNDRED / (part + sum(others))
+
+
+FUNDING_LINES = ("funding_council_tax", "funding_business_rates", "funding_income_grants")
+FUNDING_SHARES = (
+    "funding_share_council_tax",
+    "funding_share_business_rates",
+    "funding_share_grants_fees",
+)
+# A complete set of budget lines by service (2020/21's), which funding lines should match.
+SPENDING_LINES = (
+    "spend_budget_education_skills",
+    "spend_budget_adults_health",
+    "spend_budget_children_families",
+    "spend_budget_environment_waste",
+    "spend_budget_public_health",
+    "spend_budget_infrastructure",
+    "spend_budget_other",
+)
+
+# Tried in order; a typed value always wins over a derivation.
+DERIVATIONS: dict[str, tuple[Derivation, ...]] = {
+    "funding_share_grants_fees": (
+        Derivation(
+            ("funding_income_grants", "funding_council_tax", "funding_business_rates"),
+            _share,
+            "income and grants as a share of the funding lines",
+        ),
+        Derivation(
+            ("funding_share_council_tax", "funding_share_business_rates"),
+            lambda ct, br: HUNDRED - ct - br,
+            "100% less the shares funded by council tax and business rates",
+        ),
+    ),
+    "funding_share_council_tax": (
+        Derivation(
+            FUNDING_LINES,
+            _share,
+            "council tax as a share of the funding lines (council tax, business rates, "
+            "income and grants)",
+        ),
+    ),
+    "funding_share_business_rates": (
+        Derivation(
+            ("funding_business_rates", "funding_council_tax", "funding_income_grants"),
+            _share,
+            "business rates as a share of the funding lines",
+        ),
+    ),
+    "band_d_total": (
+        Derivation(
+            ("band_d_general", "band_d_social_care"),
+            lambda a, b: a + b,
+            "general element plus social care element",
+        ),
+    ),
+    "household_waste_per_household": (
+        Derivation(
+            ("household_waste", "households"),
+            lambda t, h: t * 1000 / h,
+            "household waste in kg divided by the number of households",
+        ),
+    ),
+}
+
+
+def with_derived(data: YearData, cat: Catalogue) -> YearData:
+    """The year's values plus every derived figure whose inputs are all present (derived
+    figures may feed others, so derive until nothing new appears)."""
+    out = YearData(data.year, dict(data.values), data.listed, data.readable)
+    found = True
+    while found:
+        found = False
+        for indicator, rules in DERIVATIONS.items():
+            if indicator not in cat.indicators or out.get(indicator):
+                continue
+            value = _derive(indicator, rules, out, cat)
+            if value is not None:
+                out.values[(indicator, "")] = value
+                found = True
+    return out
+
+
+def _derive(
+    indicator: str, rules: tuple[Derivation, ...], data: YearData, cat: Catalogue
+) -> Value | None:
+    for rule in rules:
+        inputs = [data.get(i) for i in rule.inputs]
+        if any(v is None for v in inputs):
+            continue
+        if len({v.basis for v in inputs}) != 1:
+            continue  # never combine a budget with an outturn
+        places = cat.indicators[indicator].decimals
+        result = rule.compute(*(v.value for v in inputs))
+        result = result.quantize(Decimal(1).scaleb(-(1 if places is None else places)))
+        return Value(
+            data.year,
+            indicator,
+            "",
+            result,
+            inputs[0].basis,
+            "derived: " + rule.method,
+            "; ".join(f"{v.indicator} ({v.citation})" for v in inputs),
+            "",
+            derived=True,
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Change:
+    current: Value
+    previous: Value
+    delta: Decimal  # in the current value's unit
+    ratio: Decimal | None  # percent change, None when the previous value is 0
+    good: bool | None  # None when neither direction is better
+
+    def describe(self, unit: str) -> str:
+        places = max(_places(self.current.value), _places(self.previous.value))
+        parts = [format_change(self.delta, unit, places)]
+        if self.ratio is not None and unit != "percent" and self.delta != 0:
+            parts.append(f"({format_percent_change(self.ratio)})")
+        return " ".join(parts)
+
+    @property
+    def verdict(self) -> str:
+        if self.delta == 0:
+            return "no change"
+        if self.good is None:
+            return "up" if self.delta > 0 else "down"
+        return "better" if self.good else "worse"
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+COMPARABLE_BASES = ("reported", "budget", "set")
+
+
+def change(current: Value, previous: Value, direction: str) -> Change | None:
+    """The change from one year to the next, only between figures on the same basis."""
+    if current.basis != previous.basis or current.basis not in COMPARABLE_BASES:
+        return None
+    if current.breakdown != previous.breakdown:
+        return None
+    delta = current.value - previous.value
+    ratio = delta * HUNDRED / previous.value if previous.value else None
+    good = None if direction == "neutral" or delta == 0 else (delta > 0) == (direction == "up")
+    return Change(current, previous, delta, ratio, good)

@@ -1,0 +1,84 @@
+"""Start a new year: the structure of the latest year, empty of values and words."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from essex_report import paths, schema
+from essex_report.checks import FIXED_NARRATIVES, Workbook, allowed_names, load_workbook
+from essex_report.errors import ReportError
+from essex_report.text import PLACEHOLDER, Narrative
+from essex_report.years import FinancialYear
+
+
+def model_year(book: Workbook, year: FinancialYear) -> FinancialYear | None:
+    """The year to copy: the latest earlier year with narrative, else the latest year."""
+    earlier = [y for y in sorted(book.years) if y < year] or sorted(book.years)
+    with_words = [y for y in earlier if book.narratives.get(y)]
+    return (with_words or earlier or [None])[-1]
+
+
+def skeleton(doc: Narrative) -> str:
+    """A narrative file's headings, each followed by a TODO naming the figures it used."""
+    sections: list[tuple[str | None, list[str], list[str]]] = [(None, [], [])]
+    for block in doc.blocks:
+        if block.kind == "heading":
+            sections.append((f"{'#' * block.level} {block.text}", [], []))
+        elif block.kind == "chart":
+            sections[-1][2].append("{{chart:" + ",".join(block.indicators) + "}}")
+        else:
+            texts = [t for _, t in block.items] if block.kind == "bullets" else [block.text]
+            sections[-1][1].extend(m.group(0) for t in texts for m in PLACEHOLDER.finditer(t))
+    lines: list[str] = []
+    if doc.front:
+        lines += ["---", *(f'{key}: ""' for key in doc.front), "---", ""]
+    for heading, used, charts in sections:
+        if heading is None and not used and not charts and len(sections) > 1:
+            continue
+        if heading:
+            lines += [heading, ""]
+        figures = ", ".join(dict.fromkeys(used))
+        lines += [f"TODO: write this section{f', using {figures}' if figures else ''}.", ""]
+        lines += [line for chart in charts for line in (chart, "")]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def new_year(year: FinancialYear, data_dir: Path = paths.DATA_DIR) -> list[Path]:
+    """Create data/<year>/ from the latest year's structure; never touch a year with data."""
+    target = paths.year_data_dir(year, data_dir)
+    if target.exists():
+        raise ReportError(
+            f"{paths.shown(target)} already exists; new-year never changes a year "
+            "that has data (edit its files, or remove the folder to start again)"
+        )
+    book = load_workbook(data_dir)
+    model = model_year(book, year)
+    if model is None:
+        raise ReportError(f"there is no year in {paths.shown(data_dir)} to copy the structure from")
+    written: list[Path] = []
+    target.mkdir(parents=True)
+    # values.csv: every figure of the model year, to fill
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(schema.VALUES.names)
+    for indicator, breakdown in sorted(book.data(model).listed):
+        writer.writerow([indicator, breakdown] + [""] * (len(schema.VALUES.names) - 2))
+    (target / paths.VALUES_FILE).write_text(buffer.getvalue(), encoding="utf-8")
+    written.append(target / paths.VALUES_FILE)
+    # narrative: the model's headings and placeholders, for the new year's framework
+    cat = book.catalogue
+    new_framework = cat.framework_for(year)
+    same_framework = new_framework == cat.framework_for(model)
+    folder = target / paths.NARRATIVE_DIR
+    for name in sorted(allowed_names(cat, new_framework)):
+        doc = book.narratives.get(model, {}).get(name)
+        if doc is None and name not in FIXED_NARRATIVES and same_framework:
+            continue
+        text = skeleton(doc) if doc is not None else "TODO: write this section.\n"
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,261 @@
+"""The year's narrative: a small Markdown subset with placeholders filled from the data.
+
+Narrative text is data, never markup: everything except the subset (paragraphs, `- ` bullets,
+`##`/`###` headings, `*italic*`, `**bold**`) is escaped, so HTML, links and Typst commands
+typed into a narrative file print literally.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from essex_report.errors import Problem
+
+PLACEHOLDER = re.compile(r"\{\{\s*(?P<body>[^{}]*?)\s*\}\}")
+REFERENCE = re.compile(
+    r"(?P<indicator>[a-z][a-z0-9_]*)(?:\[(?P<breakdown>[^\[\]]+)\])?(?:@(?P<year>[0-9/-]+))?"
+)
+CHART_LINE = re.compile(r"\{\{\s*chart:\s*(?P<ids>[a-z0-9_,\s]+?)\s*\}\}")
+EMPHASIS = re.compile(r"\*\*(?P<bold>[^*]+)\*\*|\*(?P<italic>[^*\s][^*]*)\*")
+# A number standing on its own: not part of a name (J7a, RIS2), a range (16-17) or a date
+# (2019/20). Optional currency before and scale or percent after.
+NUMBER = re.compile(
+    r"(?<![\w./-])(?P<currency>[£€])?(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?"
+    r"(?P<suffix>%|bn|m|k)?(?![\w/-]|[.,]\d)"
+)
+NAME_WORD = re.compile(r"\b[A-Z][A-Za-z]*\s$")
+TODO = "TODO:"  # a paragraph starting so is a drafting note: checked as a to-do, never printed
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+\-.!|~^$@&=])")
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # heading, paragraph, bullets, chart, todo (a drafting note, never printed)
+    line: int
+    text: str = ""
+    level: int = 0
+    items: tuple[tuple[int, str], ...] = ()  # bullets: (line, text)
+    indicators: tuple[str, ...] = ()  # chart
+
+
+@dataclass
+class Narrative:
+    path: Path
+    front: dict[str, str] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+    def section(self, heading: str) -> list[Block]:
+        """The blocks under a `##` heading, up to the next heading of the same level."""
+        found: list[Block] = []
+        inside = False
+        for block in self.blocks:
+            if block.kind == "heading" and block.level <= 2:
+                if inside:
+                    break
+                inside = block.text.strip() == heading
+                continue
+            if inside:
+                found.append(block)
+        if not inside and not found:
+            raise KeyError(heading)
+        return found
+
+    def todos(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "todo"]
+
+    def printable(
+        self, blocks: list[Block] | None = None, has_data: Callable[[Block], bool] = bool
+    ) -> list[Block]:
+        """Blocks to print: drafting notes and charts without data dropped, and headings left
+        with nothing under them."""
+        blocks = [
+            b
+            for b in (self.blocks if blocks is None else blocks)
+            if b.kind != "todo" and (b.kind != "chart" or has_data(b))
+        ]
+        kept: list[Block] = []
+        for index, block in enumerate(blocks):
+            if block.kind == "heading":
+                below = []
+                for later in blocks[index + 1 :]:
+                    if later.kind == "heading" and later.level <= block.level:
+                        break
+                    below.append(later)
+                if all(b.kind == "heading" for b in below):
+                    continue
+            kept.append(block)
+        return kept
+
+    def texts(self) -> Iterator[tuple[int, str]]:
+        """Every run of words with its line number (headings, paragraphs, bullets)."""
+        for block in self.blocks:
+            if block.kind in ("heading", "paragraph"):
+                yield block.line, block.text
+            yield from block.items
+
+
+def parse_narrative(path: Path, text: str) -> Narrative:
+    doc = Narrative(path)
+    lines = text.split("\n")
+    start = 0
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end is not None:
+            loaded = yaml.load("\n".join(lines[1:end]), Loader=yaml.BaseLoader) or {}
+            doc.front = (
+                {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+            )
+            start = end + 1
+    paragraph: list[str] = []
+    para_line = 0
+    bullets: list[list] = []
+
+    def flush() -> None:
+        nonlocal paragraph, bullets
+        if paragraph:
+            text = " ".join(paragraph)
+            kind = "todo" if text.startswith(TODO) else "paragraph"
+            doc.blocks.append(Block(kind, para_line, text))
+            paragraph = []
+        if bullets:
+            doc.blocks.append(
+                Block("bullets", bullets[0][0], items=tuple((n, " ".join(t)) for n, t in bullets))
+            )
+            bullets = []
+
+    for number, raw in enumerate(lines[start:], start=start + 1):
+        line = raw.strip()
+        if not line:
+            flush()
+            continue
+        heading = re.fullmatch(r"(#{1,6})\s+(.*)", line)
+        chart = CHART_LINE.fullmatch(line)
+        if heading:
+            flush()
+            doc.blocks.append(Block("heading", number, heading[2].strip(), level=len(heading[1])))
+        elif chart:
+            flush()
+            ids = tuple(i.strip() for i in chart["ids"].split(",") if i.strip())
+            doc.blocks.append(Block("chart", number, indicators=ids))
+        elif re.match(r"[-•]\s+", line):
+            if paragraph:
+                flush()
+            bullets.append([number, [re.sub(r"^[-•]\s+", "", line)]])
+        elif bullets and raw[:1].isspace():
+            bullets[-1][1].append(line)
+        elif bullets:
+            flush()
+            paragraph, para_line = [line], number
+        else:
+            if not paragraph:
+                para_line = number
+            paragraph.append(line)
+    flush()
+    return doc
+
+
+def read_narrative(path: Path, problems: list[Problem]) -> Narrative | None:
+    from essex_report.data import read_text  # one reader for every data file
+
+    text = read_text(path, problems)
+    return None if text is None else parse_narrative(path, text)
+
+
+# --- Escaping and filling -------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Text that pandoc (and so Quarto) prints literally: every markup character escaped."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", " ")
+
+
+def fill(text: str, resolve: Callable[[re.Match], str]) -> str:
+    """Markdown for a run of narrative words: placeholders resolved, emphasis kept, rest escaped.
+
+    `resolve` returns the already-escaped Markdown for a placeholder match.
+    """
+    out: list[str] = []
+    position = 0
+    for match in PLACEHOLDER.finditer(text):
+        out.append(_emphasis(text[position : match.start()]))
+        out.append(resolve(match))
+        position = match.end()
+    out.append(_emphasis(text[position:]))
+    return "".join(out)
+
+
+def _emphasis(text: str) -> str:
+    out: list[str] = []
+    position = 0
+    for match in EMPHASIS.finditer(text):
+        out.append(escape(text[position : match.start()]))
+        if match["bold"]:
+            out.append(f"**{escape(match['bold'])}**")
+        else:
+            out.append(f"*{escape(match['italic'])}*")
+        position = match.end()
+    out.append(escape(text[position:]))
+    return "".join(out)
+
+
+# --- No figure typed twice ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A number typed in narrative text, in a form comparable with the data's values."""
+
+    text: str
+    kind: str  # "money" (base units of a currency), "percent" or "plain"
+    amount: Decimal
+
+
+SCALES = {"k": Decimal(10**3), "m": Decimal(10**6), "bn": Decimal(10**9)}
+
+
+def literal_numbers(text: str) -> Iterator[Literal]:
+    """Numbers typed in words (placeholders removed).
+
+    Not treated as figures, when written as bare whole numbers: years (1900 to 2099), single
+    digits, and numbers that follow a capitalised word, which in council prose are names and
+    ordinals far more often than figures ("Level 3", "Year 11", "COVID 19", "7 day working").
+    """
+    words = PLACEHOLDER.sub(" ", text)
+    for match in NUMBER.finditer(words):
+        bare = not (
+            match["currency"] or match["suffix"] or match["fraction"] or "," in match["number"]
+        )
+        before = NAME_WORD.search(words, 0, match.start())
+        if bare and before:
+            continue
+        digits = match["number"].replace(",", "")
+        amount = Decimal(digits + (f".{match['fraction']}" if match["fraction"] else ""))
+        suffix = match["suffix"] or ""
+        if suffix == "%":
+            yield Literal(match.group(0), "percent", amount)
+        elif match["currency"] or suffix in SCALES:
+            yield Literal(match.group(0), "money", amount * SCALES.get(suffix, Decimal(1)))
+        elif (
+            "," in match["number"]
+            or match["fraction"]
+            or not (amount < 10 or 1900 <= amount <= 2099)
+        ):
+            yield Literal(match.group(0), "plain", amount)
+
+
+def pipe_table(header: list[str], rows: list[list[str]], widths: list[int], caption: str) -> str:
+    """A Markdown pipe table of plain-text cells (escaped here), with a caption.
+
+    `widths` are relative column widths; a column whose width is negative is right-aligned
+    (numbers). The separator line carries the widths, which pandoc and Quarto both honour.
+    """
+    rule = "|" + "|".join(("-" * abs(w) + ":") if w < 0 else (":" + "-" * w) for w in widths) + "|"
+    lines = ["| " + " | ".join(escape(h) for h in header) + " |", rule]
+    lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + f"\n\n: {escape(caption)}\n"

@@ -1,0 +1,64 @@
+"""The command line: one clear line for people, a non-zero exit, and --help everywhere."""
+
+import pytest
+
+from essex_report.cli import main
+
+
+@pytest.mark.parametrize("year", ["2019", "2019/21", "../x", "", "/etc", "20/21"])
+def test_a_bad_year_is_one_line_and_exit_1(year, capsys, tmp_path):
+    assert main(["build", "--year", year, "--output", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("essex-report: ") and "financial year" in err
+    assert not any(tmp_path.iterdir())  # nothing was written anywhere
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        (
+            "indicator,breakdown,value,basis,",
+            "indicator,breakdown,value,",
+            "line 1, column 'basis'",
+        ),
+        ("spend_total,,2.1,", "spend_total,,£2.1bn,", "line 2, column 'value'"),
+    ],
+)
+def test_bad_data_stops_the_build_in_one_line(old, new, where, good_data, tmp_path, capsys):
+    values = good_data / "2019-20" / "values.csv"
+    text = values.read_text()
+    if "basis" in where:  # drop the basis column from every row
+        lines = text.splitlines()
+        text = "\n".join(
+            ",".join(c for i, c in enumerate(row.split(",")) if i != 3) for row in lines
+        )
+    values.write_text(text.replace(old, new) + "\n")
+    status = main(
+        [
+            "build",
+            "--year",
+            "2019/20",
+            "--data-dir",
+            str(good_data),
+            "--output",
+            str(tmp_path / "out"),
+        ]
+    )
+    err = capsys.readouterr().err.strip()
+    assert status == 1
+    assert len(err.splitlines()) == 1 and f"values.csv, {where}" in err, err
+    assert not (tmp_path / "out" / "2019-20").exists()
+
+
+def test_build_needs_a_year_or_all(capsys):
+    assert main(["build"]) == 1
+    assert "--year 2019/20, or --all" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "new-year", "years"])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    assert "usage: essex-report" in capsys.readouterr().out

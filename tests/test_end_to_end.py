@@ -1,0 +1,267 @@
+"""Build the real 2019/20 report and read what a person would read: the HTML and the PDF."""
+
+from __future__ import annotations
+
+import csv
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from essex_report import paths
+
+from .conftest import essex_report
+
+# Figures the published Annual Report 2019/20 prints, in the council's style.
+PUBLISHED = ["£2.1bn", "£668m", "36.7%", "9.8%", "£186m", "14,975", "707", "£317m", "229"]
+
+
+@pytest.fixture(scope="module")
+def built(built_2019) -> Path:
+    return built_2019
+
+
+@pytest.fixture(scope="module")
+def html(built) -> str:
+    return (built / "annual-report.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pdf_text(built) -> str:
+    reader = PdfReader(built / "annual-report.pdf")
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def visible_text(html: str) -> str:
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("style", "script")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("style", "script")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", " ".join(parser.parts))
+
+
+def test_outputs_are_in_place(built):
+    for name in ("annual-report.html", "annual-report.pdf", "figures.csv"):
+        assert (built / name).stat().st_size > 0
+    executed = sorted(p.name for p in (built / "notebooks").glob("*.ipynb"))
+    assert executed == sorted(p.name for p in paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("figure", PUBLISHED)
+def test_published_figures_appear_in_html_and_pdf(figure, html, pdf_text):
+    assert figure in visible_text(html)
+    assert figure in pdf_text
+
+
+def test_both_sections_are_there(html, pdf_text):
+    for heading in ("achievements at a glance", "Resources", "Our spending", "Our investments"):
+        assert heading in visible_text(html)
+        assert heading in pdf_text
+
+
+def test_html_is_self_contained(html):
+    """No request leaves the page: every image, style and script is inline."""
+    sources = re.findall(
+        r"<(?:img|script|link|iframe|source|video|audio)\b[^>]*?"
+        r'(?:src|href)="([^"]*)"',
+        html,
+    )
+    assert sources, "expected embedded images"
+    assert all(s.startswith("data:") for s in sources), [s[:40] for s in sources]
+    assert "@import" not in html and "url(http" not in html
+
+
+def test_html_is_accessible_in_the_basics(html):
+    assert '<html xmlns="http://www.w3.org/1999/xhtml" lang="en-GB"' in html
+    images = re.findall(r"<img\b[^>]*>", html)
+    assert images and all(re.search(r'alt="[^"]{20,}"', tag) for tag in images)
+    assert "<figcaption>" in html and "<caption>" in html
+
+
+def test_every_chart_has_alt_text_with_its_numbers_and_a_table(html):
+    alts = re.findall(r'<img\b[^>]*alt="([^"]*)"', html)
+    spending = next(a for a in alts if "£668m" in a)
+    assert "£154m" in spending and "£81m" in spending
+    funding = next(a for a in alts if "36.7%" in a)
+    assert "9.8%" in funding
+    # the same numbers as a table right after the chart
+    assert re.search(r"funded by council\s+tax</td>\s*<td[^>]*>36.7%</td>", html)
+
+
+def test_pdf_is_tagged_and_titled(built):
+    reader = PdfReader(built / "annual-report.pdf")
+    assert reader.metadata.title == "Essex County Council Annual Report 2019/20"
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/Lang"] == "en-GB"
+
+
+def test_the_register_lists_every_printed_figure_with_its_source(built, html):
+    rows = list(csv.DictReader((built / "figures.csv").open(encoding="utf-8")))
+    by_text = {r["text"] for r in rows}
+    for figure in PUBLISHED:
+        assert figure in by_text
+    assert all(r["source"] and r["sections"] for r in rows)
+    assert "About the figures" in visible_text(html)
+
+
+def test_no_traces_of_the_machinery(html, pdf_text):
+    for text in (visible_text(html), pdf_text):
+        assert "injected" not in text.lower()
+        assert "papermill" not in text.lower()
+        assert "nan" not in re.findall(r"\b\w+\b", text.lower())
+        assert "{{" not in text and "Traceback" not in text
+
+
+def test_the_renderer_is_named(html):
+    from essex_report.render import choose_renderer
+
+    assert f"rendered by the {choose_renderer().name}." in visible_text(html)
+
+
+# At least forty figures the published Annual Report 2019/20 prints, as it prints them
+# (Resources, achievements at a glance and the twelve priorities).
+PUBLISHED_REPORT = [
+    "£2.1bn",
+    "£1.9bn",
+    "£668m",
+    "25,700",
+    "£154m",
+    "£81m",
+    "673,000",
+    "9.8%",
+    "36.7%",
+    "£186m",
+    "3,500",
+    "20,000",
+    "£300m",
+    "14,975",
+    "17%",
+    "707",
+    "52%",
+    "58.5%",
+    "3.7%",
+    "92.2%",
+    "92.4%",
+    "91.6%",
+    "92.5%",
+    "59.9%",
+    "£93m",
+    "£1.1m",
+    "£10m",
+    "£25m",
+    "£3.1m",
+    "£2.50",
+    "1,600",
+    "4,500",
+    "£625k",
+    "£1.029m",
+    "69%",
+    "222,200",
+    "50,000",
+    "£50,000",
+    "£1.52m",
+    "£4.5m",
+    "375,000",
+    "1,644",
+    "€5.6m",
+    "60,000",
+    "7,300",
+    "£317m",
+    "6,500",
+    "£2.9m",
+    "229",
+    "£495,000",
+    "£1.8m",
+    "2,145",
+]
+
+
+def normalised(text: str) -> str:
+    return text.replace("\u2019", "'").replace("\u2018", "'")
+
+
+def test_forty_published_figures_appear_in_html_and_pdf(html, pdf_text):
+    assert len(PUBLISHED_REPORT) >= 40
+    text = visible_text(html)
+    missing = [f for f in PUBLISHED_REPORT if f not in text or f not in pdf_text]
+    assert missing == []
+
+
+def test_every_priority_heading_is_there(html, pdf_text):
+    from essex_report.checks import load_workbook
+    from essex_report.years import parse_year
+
+    cat = load_workbook().catalogue
+    framework = cat.framework_for(parse_year("2019/20"))
+    headings = [
+        f"{framework.theme_term} {t.number} {framework.priority_term} {p.number} - {p.title}"
+        for t in cat.themes_of(framework)
+        for p in cat.priorities_of(t)
+    ]
+    assert len(headings) == 12
+    for heading in headings:
+        assert heading in normalised(visible_text(html))
+        assert heading in normalised(pdf_text)
+
+
+def test_a_changed_value_changes_every_place_it_is_printed(built, html, pdf_text, real_data):
+    """One value, one row: change it and rebuild; the new figure is wherever the old was."""
+    from decimal import Decimal
+
+    from essex_report.checks import load_workbook
+    from essex_report.formatting import format_value
+    from essex_report.years import parse_year
+
+    old = load_workbook(real_data).data(parse_year("2019/20")).get("broadband_premises_enabled")
+    new_value = old.value + Decimal(1000)
+    old_text, new_text = format_value(old.value, "count"), format_value(new_value, "count")
+    values = real_data / "2019-20" / "values.csv"
+    text = values.read_text(encoding="utf-8")
+    row = f"broadband_premises_enabled,,{old.value},"
+    assert text.count(row) == 1
+    values.write_text(
+        text.replace(row, f"broadband_premises_enabled,,{new_value},"), encoding="utf-8"
+    )
+    output = real_data.parent / "report"
+    result = essex_report(
+        "build", "--year", "2019/20", "--data-dir", str(real_data), "--output", str(output)
+    )
+    assert result.returncode == 0, result.stderr
+    new_html = visible_text((output / "2019-20" / "annual-report.html").read_text("utf-8"))
+    reader = PdfReader(output / "2019-20" / "annual-report.pdf")
+    new_pdf = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    old_count = visible_text(html).count(old_text)
+    assert old_count >= 3  # at a glance, the priority's words, its table (and the register)
+    assert new_html.count(new_text) == old_count and old_text not in new_html
+    assert new_pdf.count(new_text) == pdf_text.count(old_text) and old_text not in new_pdf
+
+
+def test_every_value_of_the_year_is_printed(built):
+    """Nothing in the year's data is left out of its report (the register proves it)."""
+    from essex_report.checks import load_workbook
+    from essex_report.years import parse_year
+
+    data = load_workbook().data(parse_year("2019/20"))
+    printed = {
+        (r["indicator"], r["breakdown"])
+        for r in csv.DictReader((built / "figures.csv").open(encoding="utf-8"))
+        if r["year"] == "2019/20"
+    }
+    assert set(data.values) == printed

@@ -1,0 +1,239 @@
+"""Any year from data alone, under the framework in force that year, compared across years."""
+
+from __future__ import annotations
+
+import csv
+import re
+from decimal import Decimal
+
+import pytest
+
+from essex_report.checks import load_workbook
+from essex_report.data import Value
+from essex_report.errors import ReportError
+from essex_report.figures import change
+from essex_report.scaffold import new_year
+from essex_report.years import parse_year
+
+from .conftest import essex_report
+from .test_end_to_end import visible_text
+
+Y = parse_year
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_workbook()
+
+
+def value(year: str, amount: str, basis: str = "reported", breakdown: str = "") -> Value:
+    return Value(Y(year), "x", breakdown, Decimal(amount), basis, "s", "", "")
+
+
+# --- Frameworks are data --------------------------------------------------------------------
+
+
+def test_framework_in_force_each_year(book):
+    cat = book.catalogue
+    assert cat.framework_for(Y("2016/17")) is None
+    for year in ("2017/18", "2019/20", "2020/21"):
+        assert cat.framework_for(Y(year)).id == "org-strategy-2017-21"
+    for year in ("2021/22", "2022/23", "2024/25"):
+        assert cat.framework_for(Y(year)).id == "everyones-essex-2021-25"
+    everyones = cat.framework_for(Y("2022/23"))
+    assert len(cat.themes_of(everyones)) == 4
+    assert sum(len(cat.priorities_of(t)) for t in cat.themes_of(everyones)) == 20
+
+
+# --- Year on year ---------------------------------------------------------------------------
+
+
+def test_change_arithmetic_and_the_good_direction():
+    moved = change(value("2019/20", "229"), value("2018/19", "147"), "up")
+    assert moved.delta == 82 and round(moved.ratio, 1) == Decimal("55.8")
+    assert moved.good is True and moved.verdict == "better"
+    assert moved.describe("count") == "+82 (+55.8%)"
+    worse = change(value("2019/20", "3.7"), value("2018/19", "3.0"), "down")
+    assert worse.good is False and worse.verdict == "worse"
+    assert worse.describe("percent") == "+0.7 percentage points"
+    assert change(value("2019/20", "5"), value("2018/19", "6"), "neutral").verdict == "down"
+
+
+def test_no_change_between_different_bases():
+    assert (
+        change(value("2019/20", "186", "reported"), value("2018/19", "300", "budget"), "up") is None
+    )
+    assert (
+        change(value("2019/20", "1", "cumulative"), value("2018/19", "1", "cumulative"), "up")
+        is None
+    )
+
+
+# --- Derived figures --------------------------------------------------------------------------
+
+
+def test_band_d_total_is_derived_from_its_elements(book):
+    data = book.data(Y("2016/17"))
+    total = data.get("band_d_total")
+    assert (
+        total.derived
+        and total.value == data.get("band_d_general").value + data.get("band_d_social_care").value
+    )
+    assert not book.data(Y("2017/18")).get("band_d_total").derived  # published: typed wins
+
+
+def test_funding_shares_from_funding_lines_on_their_basis(book):
+    data = book.data(Y("2020/21"))
+    lines = [
+        data.get(i).value
+        for i in ("funding_council_tax", "funding_business_rates", "funding_income_grants")
+    ]
+    shares = [
+        data.get(i)
+        for i in (
+            "funding_share_council_tax",
+            "funding_share_business_rates",
+            "funding_share_grants_fees",
+        )
+    ]
+    assert all(s.derived and s.basis == "budget" for s in shares)
+    for line, share in zip(lines, shares, strict=True):
+        assert share.value == (line * 100 / sum(lines)).quantize(Decimal("0.1"))
+    data = book.data(Y("2019/20"))
+    balance = data.get("funding_share_grants_fees")
+    typed = [
+        data.get(i).value for i in ("funding_share_council_tax", "funding_share_business_rates")
+    ]
+    assert balance.derived and balance.value == 100 - sum(typed)
+
+
+def test_reconciliation_is_a_warning_naming_year_and_difference(book):
+    from essex_report.figures import FUNDING_LINES, SPENDING_LINES
+
+    data = book.data(Y("2020/21"))
+    funding = sum(data.get(i).value for i in FUNDING_LINES)
+    spending = sum(data.get(i).value for i in SPENDING_LINES)
+    assert spending > funding  # the published 2020/21 lines do not reconcile
+    result = essex_report("validate", "--year", "2020/21")
+    assert result.returncode == 0
+    assert (
+        f"2020/21: the funding lines add up to £{funding:,}m, £{spending - funding:,}m less "
+        f"than the spending lines (£{spending:,}m)"
+    ) in result.stdout
+
+
+# --- New year by data alone -------------------------------------------------------------------
+
+
+def test_new_year_copies_structure_not_values(real_data):
+    """2024/25 takes the structure of the latest year with words (2019/20) under its own
+    framework (Everyone's Essex), empty of values."""
+    written = new_year(Y("2024/25"), real_data)
+    target = real_data / "2024-25"
+    assert target / "values.csv" in written
+    rows = list(csv.DictReader((target / "values.csv").open()))
+    model = load_workbook(real_data).data(Y("2019/20"))
+    assert {(r["indicator"], r["breakdown"]) for r in rows} == set(model.listed)
+    assert all(r["value"] == r["basis"] == r["source"] == "" for r in rows)
+    narrative = target / "narrative"
+    names = {p.relative_to(narrative).as_posix() for p in narrative.rglob("*.md")}
+    assert "performance/good-jobs.md" in names and "at-a-glance/area-1.md" in names
+    assert not any("aim-1" in n or n.endswith("skills.md") for n in names)
+    assert (narrative / "resources.md").read_text().startswith("## Our track record")
+
+
+def test_new_year_keeps_headings_and_placeholders(good_data):
+    new_year(Y("2020/21"), good_data)
+    skills = (good_data / "2020-21" / "narrative" / "performance" / "skills.md").read_text()
+    assert "## Workforce skills" in skills and "## What next?" in skills
+    assert (
+        "{{qualification_level3[Essex]}}" in skills and "{{chart:qualification_level3}}" in skills
+    )
+    assert "52" not in skills  # words and values stay behind
+    rows = list(csv.DictReader((good_data / "2020-21" / "values.csv").open()))
+    assert {(r["indicator"], r["breakdown"]) for r in rows} == set(
+        load_workbook(good_data).data(Y("2019/20")).listed
+    )
+    book = load_workbook(good_data, Y("2020/21"))
+    assert [p for p in book.problems if p.level == "error"] == []
+
+
+def test_new_year_refuses_a_year_with_data(good_data):
+    before = (good_data / "2019-20" / "values.csv").read_bytes()
+    with pytest.raises(ReportError, match="already exists; new-year never changes a year"):
+        new_year(Y("2019/20"), good_data)
+    assert (good_data / "2019-20" / "values.csv").read_bytes() == before
+    result = essex_report("new-year", "2019/20")
+    assert result.returncode == 1 and "already exists" in result.stderr
+
+
+def test_years_lists_frameworks_and_completeness():
+    lines = essex_report("years").stdout.splitlines()
+    by_year = {line.split()[0]: line for line in lines}
+    assert "no framework" in by_year["2016/17"]
+    assert "Organisation Strategy" in by_year["2019/20"]
+    assert "Everyone's Essex" in by_year["2022/23"]
+    assert re.search(r"(\d+) of \1 figures", by_year["2019/20"])
+
+
+# --- Partial years ----------------------------------------------------------------------------
+
+
+def test_a_partial_year_renders_honestly(good_data, tmp_path):
+    output = tmp_path / "out"
+    result = essex_report(
+        "build", "--year", "2018/19", "--data-dir", str(good_data), "--output", str(output)
+    )
+    assert result.returncode == 0, result.stderr
+    html = (output / "2018-19" / "annual-report.html").read_text("utf-8")
+    text = visible_text(html)
+    assert "nan" not in re.findall(r"\b\w+\b", text.lower())
+    assert "12,000" in text  # the one figure the year has
+    assert "The foreword for 2018/19: not available in the data." in text
+    assert "<img" not in html  # one figure: no chart to draw, and no empty chart
+    assert "{{" not in text
+
+
+# --- Every year at once -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built_all(tmp_path_factory):
+    output = tmp_path_factory.mktemp("all")
+    result = essex_report("build", "--all", "--output", str(output), timeout=1200)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+def test_every_year_has_its_report(built_all, book):
+    for year in book.years:
+        folder = built_all / year.slug
+        assert (folder / "annual-report.html").is_file() and (
+            folder / "annual-report.pdf"
+        ).is_file()
+        register = list(csv.DictReader((folder / "figures.csv").open()))
+        assert {r["year"] for r in register} <= {
+            year.label,
+            year.previous().label,
+            *(y.label for y in book.years if y < year),
+        }
+
+
+def test_2022_23_is_structured_by_everyones_essex(built_all):
+    text = visible_text((built_all / "2022-23" / "annual-report.html").read_text("utf-8"))
+    assert "Area 1 - Strong, inclusive and sustainable economy" in text
+    assert "Commitment 1 - Good jobs" in text and "Commitment 20 -" in text
+    assert "Aim 1 -" not in text and "Organisation Strategy" not in text
+
+
+def test_2019_20_is_unchanged_by_the_other_years(built_all, built_2019):
+    for name in ("figures.csv", "source/annual-report.md"):
+        assert (built_all / "2019-20" / name).read_bytes() == (built_2019 / name).read_bytes()
+
+
+def test_index_links_every_year(built_all, book):
+    index = (built_all / "index.html").read_text("utf-8")
+    for year in book.years:
+        assert f'href="{year.slug}/annual-report.html"' in index
+        assert f'href="{year.slug}/annual-report.pdf"' in index
+    assert '<html lang="en-GB">' in index

@@ -1,0 +1,65 @@
+"""Papermill's own command line works on every notebook, from the repository root."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from essex_report import paths
+
+PAPERMILL = Path(sys.executable).with_name("papermill")
+
+
+def run(notebook: Path, output: Path, year: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(PAPERMILL), str(notebook.relative_to(paths.ROOT)), str(output), "-p", "year", year],
+        capture_output=True,
+        text=True,
+        cwd=paths.ROOT,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize("name", ["resources", "achievements"])
+def test_papermill_runs_a_notebook_for_a_year(name, tmp_path):
+    output = tmp_path / f"{name}-2019-20.ipynb"
+    result = run(paths.NOTEBOOKS_DIR / f"{name}.ipynb", output, "2019/20")
+    assert result.returncode == 0, result.stderr
+    nb = json.loads(output.read_text())
+    shown = "".join(
+        "".join(o.get("data", {}).get("text/markdown", ""))
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+    )
+    assert ("£2.1bn" if name == "resources" else "14,975") in shown.replace("\\", "")
+    assert any("injected-parameters" in c["metadata"].get("tags", []) for c in nb["cells"])
+
+
+def test_a_bad_year_fails_in_the_first_cell_with_the_command_line_message(tmp_path, capsys):
+    from essex_report.cli import main
+
+    output = tmp_path / "bad.ipynb"
+    result = run(paths.NOTEBOOKS_DIR / "resources.ipynb", output, "2019/21")
+    assert result.returncode != 0
+    main(["validate", "--year", "2019/21"])
+    command_line = capsys.readouterr().err.strip().removeprefix("essex-report: ")
+    nb = json.loads(output.read_text())
+    errors = [
+        (i, o)
+        for i, c in enumerate(nb["cells"])
+        for o in c.get("outputs", [])
+        if o["output_type"] == "error"
+    ]
+    first_code_after_parameters = next(
+        i
+        for i, c in enumerate(nb["cells"])
+        if c["cell_type"] == "code"
+        and not set(c["metadata"].get("tags", [])) & {"parameters", "injected-parameters"}
+    )
+    assert [i for i, _ in errors] == [first_code_after_parameters]
+    assert errors[0][1]["evalue"] == command_line
+    # shown as its message, not as a traceback through the package
+    traceback = "".join(errors[0][1]["traceback"])
+    assert "essex_report/" not in traceback and len(errors[0][1]["traceback"]) <= 2

@@ -1,0 +1,89 @@
+"""One broken input per validation rule (tests/fixtures/broken/<rule>/): each must be reported
+with its file, line and column, in one run, with a non-zero exit."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from essex_report.checks import load_workbook
+from essex_report.cli import main
+from essex_report.years import parse_year
+
+from .conftest import FIXTURES
+
+CASES = sorted(p.name for p in (FIXTURES / "broken").iterdir() if p.is_dir())
+
+
+def apply_case(name: str, data: Path) -> list[dict]:
+    case = FIXTURES / "broken" / name
+    spec = yaml.safe_load((case / "case.yml").read_text())
+    for relative in spec.get("delete", []):
+        (data / relative).unlink()
+    for source in case.rglob("*"):
+        if source.is_file() and source.name != "case.yml":
+            target = data / source.relative_to(case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+    return spec["expect"]
+
+
+def test_the_good_fixture_is_valid(good_data):
+    book = load_workbook(good_data)
+    assert book.problems == []
+    assert set(book.years) == {parse_year("2018/19"), parse_year("2019/20")}
+
+
+def test_the_repository_data_is_valid():
+    book = load_workbook()
+    assert [str(p) for p in book.problems if p.level == "error"] == []
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_broken_input_is_reported_precisely(name, good_data, capsys, monkeypatch):
+    expected = apply_case(name, good_data)
+    monkeypatch.chdir(good_data)  # messages name files relative to where the command runs
+    status = main(["validate", "--data-dir", str(good_data)])
+    err = capsys.readouterr().err
+    assert status == 1
+    for item in expected:
+        where = item["file"]
+        if "line" in item:
+            where += f", line {item['line']}"
+        if "column" in item:
+            where += f", column '{item['column']}'"
+        matching = [line for line in err.splitlines() if line.startswith(where + ":")]
+        assert matching, f"no message for {where} in:\n{err}"
+        assert any(item["contains"] in line for line in matching), err
+    assert "Traceback" not in err
+
+
+def test_every_problem_is_reported_in_one_run(good_data, capsys):
+    apply_case("several-problems", good_data)
+    main(["validate", "--data-dir", str(good_data)])
+    assert "3 problems in the data" in capsys.readouterr().err
+
+
+def test_byte_order_mark_and_windows_line_endings_are_accepted(good_data):
+    path = good_data / "2019-20" / "values.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    narrative = good_data / "2019-20" / "narrative" / "resources.md"
+    narrative.write_bytes(narrative.read_bytes().replace(b"\n", b"\r\n"))
+    book = load_workbook(good_data)
+    assert book.problems == []
+    assert str(book.data(parse_year("2019/20")).get("spend_total").value) == "2.1"
+
+
+def test_bad_year_for_validate_is_one_line(capsys):
+    assert main(["validate", "--year", "2019/21"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "is not a financial year" in err
+
+
+def test_a_year_without_data_says_how_to_start_one(good_data, capsys):
+    assert main(["validate", "--year", "2030/31", "--data-dir", str(good_data)]) == 1
+    assert "essex-report new-year 2030/31" in capsys.readouterr().err
