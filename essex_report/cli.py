@@ -11,6 +11,7 @@ from pathlib import Path
 
 from essex_report import paths
 from essex_report.errors import ReportError
+from essex_report.kernels import stop_kernels
 from essex_report.years import parse_year
 
 
@@ -187,22 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("essex-report: interrupted; the last good report is untouched", file=sys.stderr)
         return 130
     finally:
-        _stop_kernels()
-
-
-def _stop_kernels() -> None:
-    """Stop any kernel a build left behind (an interrupted Papermill run)."""
-    try:
-        import psutil
-    except ImportError:
-        return
-    children = psutil.Process().children(recursive=True)
-    _, alive = psutil.wait_procs(children, timeout=1)  # a finished kernel is still exiting
-    for child in alive:
-        child.terminate()
-    _, alive = psutil.wait_procs(alive, timeout=3)
-    for child in alive:
-        child.kill()
+        stop_kernels()
 
 
 if __name__ == "__main__":

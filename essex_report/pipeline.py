@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +21,7 @@ from essex_report import paths, register
 from essex_report.checks import load_workbook
 from essex_report.data import Source, raise_for
 from essex_report.errors import BuildError
+from essex_report.kernels import quiet_kernel_manager, stop_kernels
 from essex_report.render import BuiltinRenderer, QuartoRenderer, ReportConfig, load_config
 from essex_report.stitch import Stitched, stitch_notebook, write_document
 from essex_report.text import escape, pipe_table
@@ -85,6 +86,8 @@ def run_notebooks(
         if not (paths.ROOT / chapter).is_file():
             raise BuildError(f"_quarto.yml lists {chapter}, which does not exist")
 
+    manager = quiet_kernel_manager()
+
     def run(chapter: str) -> Path:
         output = into / f"{notebook_name(chapter)}.ipynb"
         papermill.execute_notebook(
@@ -95,6 +98,7 @@ def run_notebooks(
             log_output=False,
             cwd=str(paths.ROOT),
             kernel_name="python3",
+            kernel_manager_class=manager,
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
         return output
@@ -119,10 +123,15 @@ def run_notebooks(
                     f"(executed notebook kept in {paths.shown(kept)})"
                 ) from error
         return executed
-    finally:
-        # On failure or interrupt, do not wait for the other notebooks: their kernels are
-        # stopped by the command's clean-up.
+    except BaseException:
+        # A failure or an interrupt: stop the other notebooks' kernels, then let their threads
+        # finish writing before the caller deletes the build folder under them.
         pool.shutdown(wait=False, cancel_futures=True)
+        stop_kernels()
+        wait(futures, timeout=30)
+        raise
+    finally:
+        pool.shutdown(wait=False)
 
 
 def _cell_number(executed: Path, exec_count: int | None) -> str:

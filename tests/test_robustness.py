@@ -82,7 +82,8 @@ def wait_for_kernels(process: subprocess.Popen, timeout: float = 60) -> list[psu
 
 @pytest.fixture
 def failing_home(tmp_path) -> Path:
-    """A copy of the workbook whose last notebook raises in its third cell."""
+    """A copy of the workbook whose last notebook raises in its third cell, after its kernel
+    has written to its own stderr (noise a person must not see)."""
     home = tmp_path / "home"
     for name in ("data", "notebooks", "report/styles"):
         shutil.copytree(paths.ROOT / name, home / name)
@@ -91,6 +92,8 @@ def failing_home(tmp_path) -> Path:
     nb = json.loads(notebook.read_text())
     nb["cells"][2]["source"] = [
         "#| echo: false\n",
+        "import os\n",
+        "os.write(2, b'low-level kernel noise\\n')\n",
         "raise RuntimeError('the contact notebook broke')",
     ]
     notebook.write_text(json.dumps(nb))
