@@ -128,7 +128,8 @@ def run_notebooks(
         # finish writing before the caller deletes the build folder under them.
         pool.shutdown(wait=False, cancel_futures=True)
         stop_kernels()
-        wait(futures, timeout=30)
+        # A cancelled future never counts as done for wait(): leave those out.
+        wait([future for future in futures if not future.cancelled()], timeout=30)
         raise
     finally:
         pool.shutdown(wait=False)
