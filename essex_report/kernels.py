@@ -16,7 +16,7 @@ def quiet_kernel_manager() -> type:
     from jupyter_client import AsyncKernelManager
 
     class QuietKernelManager(AsyncKernelManager):
-        async def start_kernel(self, **kw) -> None:  # type: ignore[override]
+        async def start_kernel(self, **kw: object) -> None:  # type: ignore[override]
             kw.setdefault("stdout", subprocess.DEVNULL)
             kw.setdefault("stderr", subprocess.DEVNULL)
             await super().start_kernel(**kw)
