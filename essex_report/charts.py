@@ -1,106 +1,112 @@
-"""Charts in the house style: seaborn bars, each with caption, alt text and its numbers."""
+"""Charts: bars for a year's figures, a year axis for a figure across years; SVG, with
+caption, alt text stating every number, and the numbers as a table.
+
+(Interim version on main: the charts branch replaces the drawing.)
+"""
 
 from __future__ import annotations
 
 import io
 import textwrap
 from dataclasses import dataclass
+from decimal import Decimal
 
-from essex_report.text import pipe_table
-
-PALETTE = ["#00507A", "#E27100", "#5B8F22", "#7A3E9D", "#B8292F", "#4D4D4D"]
-MAIN = PALETTE[0]
+PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 
 
 @dataclass(frozen=True)
-class Bar:
-    label: str  # the category on the axis
-    value: float
-    text: str  # the value as printed
-    group: str = ""  # the series, for grouped bars
+class Point:
+    label: str
+    value: Decimal
+    unit: str
+    text: str
+    series: str = ""
 
 
 @dataclass(frozen=True)
 class Chart:
-    png: bytes
+    svg: str
     caption: str
     alt: str
-    table: str  # Markdown pipe table of the same numbers
+    header: list[str]
+    rows: list[list[str]]
 
 
-def describe(bars: list[Bar], caption: str, kind: str = "Bar chart") -> str:
-    parts = [f"{b.group}, {b.label}: {b.text}" if b.group else f"{b.label}: {b.text}" for b in bars]
+def _svg(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _table(points: list[Point], label_header: str) -> tuple[list[str], list[list[str]]]:
+    groups = list(dict.fromkeys(p.series for p in points))
+    if groups == [""]:
+        return [label_header, "Value"], [[p.label, p.text] for p in points]
+    labels = list(dict.fromkeys(p.label for p in points))
+    cells = {(p.label, p.series): p.text for p in points}
+    rows = [[label, *(cells.get((label, g), "not available") for g in groups)] for label in labels]
+    return [label_header, *groups], rows
+
+
+def _alt(points: list[Point], caption: str, kind: str) -> str:
+    parts = [
+        f"{p.series}, {p.label}: {p.text}" if p.series else f"{p.label}: {p.text}" for p in points
+    ]
     return f"{kind}. {caption}. " + "; ".join(parts) + "."
 
 
-def table_markdown(bars: list[Bar], caption: str, label_header: str) -> str:
-    groups = list(dict.fromkeys(b.group for b in bars))
-    labels = list(dict.fromkeys(b.label for b in bars))
-    if groups == [""]:
-        rows = [[b.label, b.text] for b in bars]
-        return pipe_table([label_header, "Value"], rows, [60, -14], caption)
-    cells = {(b.label, b.group): b.text for b in bars}
-    rows = [[label, *(cells.get((label, g), "not available") for g in groups)] for label in labels]
-    return pipe_table([label_header, *groups], rows, [50, *([-14] * len(groups))], caption)
-
-
-def bar_chart(bars: list[Bar], caption: str, label_header: str = "") -> Chart:
-    """A horizontal bar chart, grouped when the bars carry groups; values labelled on bars."""
+def bar_chart(points: list[Point], caption: str, label_header: str) -> Chart | None:
+    if len(points) < 2:
+        return None
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import pandas as pd
-    import seaborn as sns
 
-    order = list(dict.fromkeys(b.label for b in bars))
-    groups = list(dict.fromkeys(b.group for b in bars))
-    grouped = groups != [""]
-    frame = pd.DataFrame(
-        {
-            "label": [textwrap.fill(b.label, 34) for b in bars],
-            "value": [b.value for b in bars],
-            "group": [b.group for b in bars],
-        }
+    plt.rcParams["svg.hashsalt"] = "essex-report"
+    labels = list(dict.fromkeys(p.label for p in points))
+    groups = list(dict.fromkeys(p.series for p in points))
+    fig, ax = plt.subplots(figsize=(6, 0.9 + 0.45 * len(points)))
+    height = 0.8 / len(groups)
+    for g, group in enumerate(groups):
+        for p in (p for p in points if p.series == group):
+            y = labels.index(p.label) + g * height
+            ax.barh(y, float(p.value), height=height, color=PALETTE[g % len(PALETTE)])
+            ax.annotate(
+                p.text,
+                (float(p.value), y),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+            )
+    ax.set_yticks(
+        [i + 0.4 - height / 2 for i in range(len(labels))],
+        [textwrap.fill(label, 30) for label in labels],
     )
-    sns.set_theme(style="white", font="DejaVu Sans", font_scale=0.95)
-    fig, ax = plt.subplots(figsize=(7, 0.9 + 0.45 * len(bars)), dpi=150)
-    sns.barplot(
-        data=frame,
-        y="label",
-        x="value",
-        order=[textwrap.fill(label, 34) for label in order],
-        hue="group" if grouped else None,
-        hue_order=groups if grouped else None,
-        palette=PALETTE[: len(groups)] if grouped else None,
-        color=None if grouped else MAIN,
-        orient="h",
-        ax=ax,
-        errorbar=None,
-    )
-    printed = {(b.label, b.group): b.text for b in bars}
-    for container, group in zip(ax.containers, groups, strict=False):
-        labels = [printed.get((label, group), "") for label in order]
-        ax.bar_label(container, labels=labels, padding=4, fontsize=9)
-    ax.set(xlabel="", ylabel="", xticks=[])
-    ax.margins(x=0.2)
-    sns.despine(ax=ax, left=False, bottom=True)
-    if grouped:
-        ax.legend(
-            title="",
-            frameon=False,
-            loc="upper center",
-            bbox_to_anchor=(0.5, 0),
-            ncol=min(len(groups), 3),
-        )
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(fig)
-    kind = "Grouped bar chart" if grouped else "Bar chart"
-    return Chart(
-        buffer.getvalue(),
-        caption,
-        describe(bars, caption, kind),
-        table_markdown(bars, caption, label_header),
-    )
+    ax.invert_yaxis()
+    ax.set_xticks([])
+    header, rows = _table(points, label_header)
+    return Chart(_svg(fig), caption, _alt(points, caption, "Bar chart"), header, rows)
+
+
+def trend_chart(points: list[Point], years: list[str], caption: str) -> Chart | None:
+    if len(points) < 2:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "essex-report"
+    fig, ax = plt.subplots(figsize=(6, 3))
+    by_year = {p.label: p for p in points}
+    for i, year in enumerate(years):
+        if year in by_year:
+            ax.bar(i, float(by_year[year].value), color=PALETTE[0])
+    ax.set_xticks(range(len(years)), years)
+    header, rows = _table(points, "Year")
+    return Chart(_svg(fig), caption, _alt(points, caption, "Column chart"), header, rows)

@@ -243,23 +243,34 @@ def _check_typed_figures(
 ) -> None:
     """No figure typed twice: a number in the words that equals one of the year's values."""
     for line, text in doc.texts():
-        for literal in literal_numbers(text):
-            matches = index.get((literal.kind, literal.amount))
-            if not matches:
-                continue
-            value = matches[0]
-            shown = format_value(value.value, cat.indicators[value.indicator].unit)
-            part = f"[{value.breakdown}]" if value.breakdown else ""
-            origin = f"{value.file} line {value.line}" if value.file else value.source
-            problems.append(
-                Problem(
-                    paths.shown(doc.path),
-                    f"the number '{literal.text}' is typed in the text, but it is a figure of "
-                    f"{data.year} ({value.indicator}{part} = {shown}, {origin}); write "
-                    f"{{{{{value.indicator}{part}}}}} instead",
-                    line=line,
-                )
-            )
+        for message in typed_figures(text, data, index, cat):
+            problems.append(Problem(paths.shown(doc.path), message, line=line))
+
+
+def typed_figures(
+    text: str,
+    data: YearData,
+    index: dict[tuple[str, Decimal], list[Value]] | None,
+    cat: Catalogue,
+) -> list[str]:
+    """A message for every number typed in `text` that equals one of the year's values
+    (narrative files and notebook Markdown cells alike)."""
+    index = _figure_index(data, cat) if index is None else index
+    found = []
+    for literal in literal_numbers(text):
+        matches = index.get((literal.kind, literal.amount))
+        if not matches:
+            continue
+        value = matches[0]
+        shown = format_value(value.value, cat.indicators[value.indicator].unit)
+        part = f"[{value.breakdown}]" if value.breakdown else ""
+        origin = f"{value.file} line {value.line}" if value.file else value.source
+        found.append(
+            f"the number '{literal.text}' is typed in the text, but it is a figure of "
+            f"{data.year} ({value.indicator}{part} = {shown}, {origin}); write "
+            f"{{{{{value.indicator}{part}}}}} instead"
+        )
+    return found
 
 
 def _check_shares(data: YearData, problems: list[Problem], data_dir: Path) -> None:

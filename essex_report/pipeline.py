@@ -9,6 +9,7 @@ import html
 import json
 import os
 import shutil
+import string
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -18,13 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from essex_report import paths, register
-from essex_report.checks import load_workbook
-from essex_report.data import Source, raise_for
+from essex_report.cells import cell_words
+from essex_report.checks import Workbook, load_workbook
+from essex_report.completeness import unprinted_values, unprinted_words
+from essex_report.data import raise_for
 from essex_report.errors import BuildError
+from essex_report.figure_parts import FigureParts
 from essex_report.kernels import quiet_kernel_manager, stop_kernels
+from essex_report.markup import escape
 from essex_report.render import BuiltinRenderer, QuartoRenderer, ReportConfig, load_config
-from essex_report.stitch import Stitched, stitch_notebook, write_document
-from essex_report.text import escape, pipe_table
+from essex_report.stitch import Notebook, Stitched, stitch_notebook, write_document
 from essex_report.years import FinancialYear
 
 DOCUMENT = "annual-report"
@@ -150,51 +154,6 @@ def _cell_number(executed: Path, exec_count: int | None) -> str:
     return str(exec_count)
 
 
-def appendix(
-    rows: list[dict[str, str]], year: FinancialYear, renderer: str, sources: dict[str, Source]
-) -> str:
-    """The "About the figures" chapter, generated from the figure register."""
-    intro = escape(
-        "Every figure in this report comes from one row of the workbook's data, with its "
-        "source: a published document and the heading it appears under, or a web page. The "
-        "register published beside the report as figures.csv lists every place each figure "
-        "appears. Derived figures say how they were computed. This edition was rendered by the "
-        f"{renderer}."
-    )
-
-    def source(row: dict[str, str]) -> str:
-        known = sources.get(row["source"])
-        title = known.title if known else row["source"]
-        return title + (f" > {row['source_section']}" if row["source_section"] else "")
-
-    table = pipe_table(
-        ["Figure", "As printed", "Basis", "Source"],
-        [
-            [
-                row["label"]
-                + (f": {row['breakdown']}" if row["breakdown"] else "")
-                + (f" ({row['year']})" if row["year"] != year.label else ""),
-                row["text"],
-                row["basis"],
-                source(row),
-            ]
-            for row in rows
-        ],
-        [40, -11, 10, 39],
-        f"Every figure printed in the report, {year}",
-    )
-    if not rows:
-        return f"# About the figures\n\n{escape('This report prints no figures yet.')}\n\n{intro}\n"
-    used = [sources[s] for s in dict.fromkeys(r["source"] for r in rows) if s in sources]
-    listed = "\n".join(
-        "- "
-        + escape(", ".join(p for p in (s.title, s.publisher, s.published) if p))
-        + (f": <{s.url}>" if s.url else escape(f" (text of the published document: {s.id})"))
-        for s in used
-    )
-    return f"# About the figures\n\n{intro}\n\n{table}\n\n## Sources\n\n{listed}\n"
-
-
 def publish(staging: Path, final: Path) -> None:
     """Swap the finished build into place; the old folder is removed only afterwards."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -238,17 +197,10 @@ def build_year(
             executed = run_notebooks(
                 config, year, data_dir, staging / "notebooks", final / "failed"
             )
-            stitched = Stitched()
-            for path in executed:
-                stitch_notebook(
-                    json.loads(path.read_text(encoding="utf-8")),
-                    path.stem,
-                    ASSETS,
-                    stitched,
-                    {"echo": False},
-                )
-            rows = register.merge(stitched.records)
-            stitched.markdown.append(appendix(rows, year, renderer.name, book.catalogue.sources))
+            stitched = stitch_year(executed, config, book, year)
+            warnings += [str(p) for p in unprinted_values(book, year, registered(stitched))]
+            rows = register.merge(stitched.figures)
+            stitched.add(colophon(config, renderer.name))
             document = staging / f"{DOCUMENT}.md"
             write_document(stitched, config.front_matter(year, renderer.name), document)
             (staging / "figures.csv").write_text(register.to_csv(rows), encoding="utf-8")
@@ -287,41 +239,44 @@ def write_index(report_dir: Path, years: list[FinancialYear], statuses: dict[str
             f"<td>{html.escape(statuses.get(year.label, ''))}</td>"
             f"<td>{' | '.join(links)}</td></tr>"
         )
-    page = f"""<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Essex County Council annual reports</title>
-<style>
-body {{ font-family: Arial, Helvetica, sans-serif; max-width: 46em; margin: 2em auto;
-  padding: 0 1em; color: #1d1d1b; line-height: 1.5; }}
-h1 {{ color: #00507a; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border: 1px solid #c8d3da; padding: 0.4em 0.7em; text-align: left; }}
-thead th {{ background: #00507a; color: #fff; }}
-a {{ color: #00507a; }}
-a:focus {{ outline: 3px solid #ffbf47; }}
-</style>
-</head>
-<body>
-<main>
-<h1>Essex County Council annual reports</h1>
-<p>Each year's report as an accessible web page and a PDF, built from the workbook's data.</p>
-<table>
-<caption>Annual reports by financial year</caption>
-<thead><tr><th scope="col">Year</th><th scope="col">Framework and figures</th>
-<th scope="col">Report</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-</main>
-</body>
-</html>
-"""
+    page = template("index.html").substitute(
+        publisher=html.escape(load_config().author), rows="\n".join(rows)
+    )
     path = report_dir / "index.html"
     staging = path.with_suffix(".html.tmp")
     staging.write_text(page, encoding="utf-8")
     os.replace(staging, path)
     return path
+
+
+def template(name: str) -> string.Template:
+    return string.Template((paths.PACKAGE_DIR / "templates" / name).read_text(encoding="utf-8"))
+
+
+def colophon(config: ReportConfig, renderer: str) -> str:
+    """The report's last words: who published it, and what rendered it."""
+    return template("colophon.md").substitute(
+        publisher=escape(config.author), title=escape(config.title), renderer=escape(renderer)
+    )
+
+
+def stitch_year(
+    executed: list[Path], config: ReportConfig, book: Workbook, year: FinancialYear
+) -> Stitched:
+    """The executed notebooks as one document; every narrative section of the year printed."""
+    report = FigureParts(book, year)
+    stitched = Stitched()
+    for path in executed:
+        notebook = Notebook(
+            paths.shown(paths.NOTEBOOKS_DIR / path.name),
+            ASSETS,
+            config.execute,
+            lambda text: cell_words(report, text),
+        )
+        stitch_notebook(json.loads(path.read_text(encoding="utf-8")), notebook, stitched)
+    raise_for(unprinted_words(book, year, stitched.printed))
+    return stitched
+
+
+def registered(stitched: Stitched) -> set[tuple[str, str, str]]:
+    return {(f["indicator"], f["breakdown"], f["year"]) for f in stitched.figures}

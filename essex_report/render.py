@@ -33,6 +33,7 @@ class ReportConfig:
     toc_depth: int
     toc_title: str
     formats: dict[str, dict] = field(default_factory=dict)
+    execute: dict = field(default_factory=dict)  # `execute:` cell-option defaults (echo ...)
 
     def front_matter(self, year: FinancialYear, renderer: str) -> dict:
         return {
@@ -71,6 +72,7 @@ def load_config(path: Path = paths.QUARTO_CONFIG) -> ReportConfig:
         toc_depth=int(config.get("toc-depth", 2)),
         toc_title=str(config.get("toc-title", "Contents")),
         formats={name: dict(options or {}) for name, options in formats.items()},
+        execute=dict(config.get("execute") or {}),
     )
 
 
