@@ -28,7 +28,7 @@ def escape(text: str, context: str = "text") -> str:
     "url": a link target, which must be a web address (http or https, checked again here:
     sources.csv is checked on load; a few sources were published at http addresses).
     """
-    flat = " ".join(str(text).split())  # newlines and tabs would end a line or a table cell
+    flat = re.sub(r"\s+", " ", str(text))  # a newline would end a line or a table row
     if context == "text":
         return MARKDOWN_SPECIALS.sub(r"\\\1", flat)
     if context == "attribute":

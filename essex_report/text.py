@@ -1,8 +1,8 @@
-"""The year's narrative: a small Markdown subset with placeholders filled from the data.
+"""The year's narrative, parsed: a small Markdown subset (paragraphs, `- ` bullets, headings,
+`*italic*`, `**bold**`) with placeholders, and the numbers typed in words.
 
-Narrative text is data, never markup: everything except the subset (paragraphs, `- ` bullets,
-`##`/`###` headings, `*italic*`, `**bold**`) is escaped, so HTML, links and Typst commands
-typed into a narrative file print literally.
+Narrative text is data, never markup: essex_report.markup escapes everything but the subset,
+so HTML, links and Typst commands typed into a narrative file print literally.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ REFERENCE = re.compile(
     r"(?P<indicator>[a-z][a-z0-9_]*)(?:\[(?P<breakdown>[^\[\]]+)\])?(?:@(?P<year>[0-9/-]+))?"
 )
 CHART_LINE = re.compile(r"\{\{\s*chart:\s*(?P<ids>[a-z0-9_,\s]+?)\s*\}\}")
-EMPHASIS = re.compile(r"\*\*(?P<bold>[^*]+)\*\*|\*(?P<italic>[^*\s][^*]*)\*")
 # A number standing on its own: not part of a name (J7a, RIS2), a range (16-17) or a date
 # (2019/20). Optional currency before and scale or percent after.
 NUMBER = re.compile(
@@ -31,7 +30,6 @@ NUMBER = re.compile(
 )
 NAME_WORD = re.compile(r"\b[A-Z][A-Za-z]*\s$")
 TODO = "TODO:"  # a paragraph starting so is a drafting note: checked as a to-do, never printed
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+\-.!|~^$@&=])")
 
 
 @dataclass(frozen=True)
@@ -167,43 +165,6 @@ def read_narrative(path: Path, problems: list[Problem]) -> Narrative | None:
     return None if text is None else parse_narrative(path, text)
 
 
-# --- Escaping and filling -------------------------------------------------------------------
-
-
-def escape(text: str) -> str:
-    """Text that pandoc (and so Quarto) prints literally: every markup character escaped."""
-    return MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", " ")
-
-
-def fill(text: str, resolve: Callable[[re.Match], str]) -> str:
-    """Markdown for a run of narrative words: placeholders resolved, emphasis kept, rest escaped.
-
-    `resolve` returns the already-escaped Markdown for a placeholder match.
-    """
-    out: list[str] = []
-    position = 0
-    for match in PLACEHOLDER.finditer(text):
-        out.append(_emphasis(text[position : match.start()]))
-        out.append(resolve(match))
-        position = match.end()
-    out.append(_emphasis(text[position:]))
-    return "".join(out)
-
-
-def _emphasis(text: str) -> str:
-    out: list[str] = []
-    position = 0
-    for match in EMPHASIS.finditer(text):
-        out.append(escape(text[position : match.start()]))
-        if match["bold"]:
-            out.append(f"**{escape(match['bold'])}**")
-        else:
-            out.append(f"*{escape(match['italic'])}*")
-        position = match.end()
-    out.append(escape(text[position:]))
-    return "".join(out)
-
-
 # --- No figure typed twice ---------------------------------------------------------------------
 
 
@@ -247,15 +208,3 @@ def literal_numbers(text: str) -> Iterator[Literal]:
             or not (amount < 10 or 1900 <= amount <= 2099)
         ):
             yield Literal(match.group(0), "plain", amount)
-
-
-def pipe_table(header: list[str], rows: list[list[str]], widths: list[int], caption: str) -> str:
-    """A Markdown pipe table of plain-text cells (escaped here), with a caption.
-
-    `widths` are relative column widths; a column whose width is negative is right-aligned
-    (numbers). The separator line carries the widths, which pandoc and Quarto both honour.
-    """
-    rule = "|" + "|".join(("-" * abs(w) + ":") if w < 0 else (":" + "-" * w) for w in widths) + "|"
-    lines = ["| " + " | ".join(escape(h) for h in header) + " |", rule]
-    lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + f"\n\n: {escape(caption)}\n"

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from essex_report import paths
@@ -31,20 +32,27 @@ def test_notebook_is_parameterised_and_clean(path: Path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebooks_stay_thin(path: Path):
-    """Logic lives in essex_report: no definitions, loops or data reading in a notebook."""
+def test_notebook_is_in_canonical_form(path: Path):
+    """What JupyterLab writes on save (nbformat, indent 1, sorted keys): a save makes no diff."""
+    text = path.read_text(encoding="utf-8")
+    assert text == nbformat.writes(nbformat.reads(text, as_version=4)) + "\n"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_compose_and_the_package_computes(path: Path):
+    """A notebook chooses and orders what its chapter shows; functions, classes and file
+    reading belong in essex_report, where they are tested."""
     nb = json.loads(path.read_text(encoding="utf-8"))
-    lines = [
+    code = [
         line.strip()
         for c in nb["cells"]
         if c["cell_type"] == "code"
         for line in "".join(c["source"]).splitlines()
     ]
-    code = [line for line in lines if line and not line.startswith("#")]
     for line in code:
-        assert not line.startswith(("def ", "class ", "for ", "while ", "with ")), line
-        assert "read_csv" not in line and "open(" not in line.replace("open_report(", "")
-    assert len(code) <= 16
+        assert not line.startswith(("def ", "class ", "import ", "lambda")), line
+        assert "read_csv" not in line and "open(" not in line.replace("open_year(", ""), line
+    assert any(c["cell_type"] == "markdown" for c in nb["cells"])  # headings are words
 
 
 def test_quarto_config_lists_every_notebook_the_pipeline_runs():

@@ -82,7 +82,7 @@ def wait_for_kernels(process: subprocess.Popen, timeout: float = 60) -> list[psu
 
 @pytest.fixture
 def failing_home(tmp_path) -> Path:
-    """A copy of the workbook whose last notebook raises in its third cell, after its kernel
+    """A copy of the workbook whose contact notebook raises in its fourth cell, after its kernel
     has written to its own stderr (noise a person must not see)."""
     home = tmp_path / "home"
     for name in ("data", "notebooks", "report/styles"):
@@ -90,7 +90,7 @@ def failing_home(tmp_path) -> Path:
     shutil.copy(paths.QUARTO_CONFIG, home / "_quarto.yml")
     notebook = home / "notebooks" / "contact.ipynb"
     nb = json.loads(notebook.read_text())
-    nb["cells"][2]["source"] = [
+    nb["cells"][3]["source"] = [
         "#| echo: false\n",
         "import os\n",
         "os.write(2, b'low-level kernel noise\\n')\n",
@@ -115,7 +115,7 @@ def test_a_failing_notebook_keeps_the_last_good_report(failing_home, built_2019)
     assert result.returncode == 1
     message = result.stderr.strip()
     assert len(message.splitlines()) == 1 and "Traceback" not in message
-    assert "notebook notebooks/contact.ipynb failed in cell 3" in message
+    assert "notebook notebooks/contact.ipynb failed in cell 4" in message
     assert "RuntimeError: the contact notebook broke" in message
     kept = output / "2019-20" / "failed" / "contact.ipynb"
     assert kept.is_file() and "the contact notebook broke" in kept.read_text()

@@ -1,4 +1,5 @@
-"""The stitcher honours Quarto's cell options and keeps code, parameters and logs off the page."""
+"""The stitcher honours Quarto's cell options, keeps code, parameters and logs off the page,
+treats Markdown cells as words, and registers every figure under the headings above it."""
 
 import base64
 
@@ -7,8 +8,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from essex_report.errors import BuildError
-from essex_report.register import REGISTER_MIME
-from essex_report.stitch import Stitched, cell_options, stitch_notebook
+from essex_report.parts import Figure, Part
+from essex_report.stitch import Notebook, Stitched, cell_options, stitch_notebook
 
 PNG = base64.b64encode(b"\x89PNG fake").decode()
 
@@ -19,14 +20,22 @@ def cell(source, *outputs, tags=()):
     return made
 
 
-def markdown_output(text, records=()):
-    return new_output("display_data", data={"text/markdown": text, REGISTER_MIME: list(records)})
+def shown(part: Part):
+    data, metadata = part.bundle()
+    return new_output("display_data", data=data, metadata=metadata)
 
 
-def stitched(*cells):
+def figure(indicator="spend_total", text="£2.1bn", heading=None):
+    return Figure(
+        indicator, "", "2019/20", "Total", "2.1", "GBP bn", "reported", text, "s", "", heading
+    )
+
+
+def stitched(*cells, words=None, defaults=None):
     nb = new_notebook(cells=list(cells))
     into = Stitched()
-    stitch_notebook(nbformat.from_dict(nb), "demo", "files", into, {"echo": False})
+    book = Notebook("notebooks/demo.ipynb", "files", {"echo": False, **(defaults or {})}, words)
+    stitch_notebook(nbformat.from_dict(nb), book, into)
     return into
 
 
@@ -39,53 +48,118 @@ def test_cell_options_are_read_from_the_top_of_the_cell():
 def test_parameters_code_and_logs_never_reach_the_page():
     out = stitched(
         cell('year = "2019/20"', tags=["parameters"]),
-        cell('year = "2018/19"', markdown_output("INJECTED"), tags=["injected-parameters"]),
+        cell('year = "2018/19"', shown(Part("INJECTED")), tags=["injected-parameters"]),
         cell("print('log')", new_output("stream", name="stdout", text="a log line")),
-        cell("show()", markdown_output("# Resources", [{"indicator": "x"}])),
+        cell("x", new_output("execute_result", data={"text/plain": "'a value'"})),
+        new_markdown_cell("# Resources"),
+        cell("show()", shown(Part("Words", (figure(),)))),
+        cell("scratch()", shown(Part("scratch")), tags=["remove-cell"]),
     )
-    assert out.markdown == ["# Resources"]
-    assert out.records == [{"indicator": "x"}]
+    assert out.markdown == ["# Resources", "Words"]
+    assert [(f["indicator"], f["section"]) for f in out.figures] == [("spend_total", "Resources")]
 
 
-def test_echo_include_and_output_options():
+def test_echo_include_and_output_options_and_the_execute_defaults():
     out = stitched(
-        cell("#| echo: true\nx = 1", markdown_output("shown")),
-        cell("#| include: false\ny = 2", markdown_output("hidden by include")),
-        cell("#| output: false\nz = 3", markdown_output("hidden by output")),
+        cell("#| echo: true\nx = 1", shown(Part("shown"))),
+        cell("#| include: false\ny = 2", shown(Part("hidden by include"))),
+        cell("#| output: false\nz = 3", shown(Part("hidden by output"))),
         new_markdown_cell("Prose from a markdown cell."),
     )
     assert out.markdown == ["```python\nx = 1\n```", "shown", "Prose from a markdown cell."]
+    echoed = stitched(cell("w = 4", shown(Part("out"))), defaults={"echo": True})
+    assert echoed.markdown == ["```python\nw = 4\n```", "out"]
 
 
-def test_figure_caption_and_alt_from_cell_options():
+def test_figures_are_registered_under_the_headings_they_print_beneath():
+    part = Part(
+        "## Our investments\n\n### Invest to grow\n\ntext £3,500",
+        (figure("a", heading=(3, "Invest to grow")),),
+    )
+    out = stitched(
+        new_markdown_cell("# Resources"),
+        cell("a", shown(Part("Before any sub-heading", (figure("b"),)))),
+        cell("b", shown(part)),
+        cell("c", shown(Part("## Next year \\- plans", (figure("c"),)))),
+    )
+    sections = {f["indicator"]: f["section"] for f in out.figures}
+    assert sections == {
+        "b": "Resources",
+        "a": "Resources > Our investments > Invest to grow",
+        "c": "Resources > Our investments > Invest to grow",  # a figure above the heading
+    }
+    assert out.path == ["Resources", "Next year - plans"]
+
+
+def test_markdown_cells_are_words_with_placeholders():
+    def words(text):
+        return text.replace("{{spend_total}}", "£2\\.1bn"), [figure(heading=(1, "Resources"))], []
+
+    out = stitched(new_markdown_cell("# Resources\n\nWe spent {{spend_total}}."), words=words)
+    assert out.markdown == ["# Resources\n\nWe spent £2\\.1bn."]
+    assert out.figures[0]["text"] == "£2.1bn" and out.figures[0]["section"] == "Resources"
+
+
+def test_a_typed_figure_in_a_markdown_cell_names_the_notebook_and_cell():
+    def words(text):
+        return text, [], ["the number '£668m' is typed in the text"] if "£668m" in text else []
+
+    with pytest.raises(BuildError, match=r"notebook notebooks/demo.ipynb, cell 3: the number"):
+        stitched(
+            cell('year = "2019/20"', tags=["parameters"]),
+            cell('year = "2019/20"', tags=["injected-parameters"]),  # not counted: Papermill's
+            new_markdown_cell("# Title"),
+            new_markdown_cell("we spent £668m"),
+            words=words,
+        )
+
+
+def test_a_chart_part_becomes_a_figure_with_alt_text_and_its_data_in_a_details_element():
+    chart = Part(
+        kind="chart", svg="<svg/>", caption="Spending", alt="Bar chart. 1", figures=(figure(),)
+    )
+    data = Part("| a | b |\n|---|--:|\n| x | 1 |\n", kind="chart-data")
+    out = stitched(cell("chart()", shown(chart), shown(data)))
+    assert out.markdown[0] == '![Spending](files/demo-1-1.svg){fig-alt="Bar chart. 1"}'
+    assert out.images["files/demo-1-1.svg"] == b"<svg/>"
+    assert out.markdown[1].startswith('<details class="chart-data">\n<summary>Data for this chart')
+    assert len(out.figures) == 1
+
+
+def test_cell_options_override_captions_of_charts_and_tables():
+    chart = Part(kind="chart", svg="<svg/>", caption="Old", alt="Old alt")
+    table = Part("| a |\n|---|\n| 1 |\n\n: Old caption\n", kind="table", caption="Old caption")
+    out = stitched(
+        cell('#| fig-cap: "New"\n#| fig-alt: "New alt"\nchart()', shown(chart)),
+        cell('#| tbl-cap: "New caption"\ntable()', shown(table)),
+    )
+    assert out.markdown[0] == '![New](files/demo-1-1.svg){fig-alt="New alt"}'
+    assert out.markdown[1].endswith("\n: New caption\n")
+
+
+def test_a_plot_drawn_in_the_notebook_needs_the_cells_alt_text():
     image = new_output("display_data", data={"image/png": PNG, "text/plain": "fig"})
     out = stitched(
-        cell('#| fig-cap: "Spending, 2019/20"\n#| fig-alt: "Bar chart: a \\"b\\""\nplot()', image)
+        cell('#| fig-cap: "Spending"\n#| fig-alt: "Bar chart: a \\"b\\""\nplot()', image)
     )
-    assert out.markdown == [
-        '![Spending, 2019/20](files/demo-1-1.png){fig-alt="Bar chart: a \\"b\\""}'
-    ]
+    assert out.markdown == ['![Spending](files/demo-1-1.png){fig-alt="Bar chart: a \\"b\\""}']
     assert out.images["files/demo-1-1.png"] == b"\x89PNG fake"
-
-
-def test_figure_caption_and_alt_from_output_metadata():
-    image = new_output(
-        "display_data",
-        data={"image/png": PNG},
-        metadata={"essex_report": {"fig-cap": "Cap", "fig-alt": "Alt"}},
-    )
-    assert stitched(cell("chart()", image)).markdown == [
-        '![Cap](files/demo-1-1.png){fig-alt="Alt"}'
-    ]
-
-
-def test_a_chart_without_alt_text_stops_the_build():
-    image = new_output("display_data", data={"image/png": PNG})
-    with pytest.raises(BuildError, match="notebook demo, cell 1: a chart has no alt text"):
+    with pytest.raises(BuildError, match="cell 1: a chart has no alt text"):
         stitched(cell("plot()", image))
+
+
+def test_html_output_is_refused_because_the_pdf_cannot_print_it():
+    table = new_output("execute_result", data={"text/html": "<table/>", "text/plain": "df"})
+    with pytest.raises(BuildError, match="cell 1 shows HTML, which the PDF cannot print"):
+        stitched(cell("df", table))
 
 
 def test_an_error_output_names_notebook_and_cell():
     error = new_output("error", ename="ValueError", evalue="bad", traceback=[])
-    with pytest.raises(BuildError, match="notebook demo, cell 2: ValueError: bad"):
+    with pytest.raises(BuildError, match=r"notebooks/demo\.ipynb, cell 2: ValueError: bad"):
         stitched(cell("ok()"), cell("boom()", error))
+
+
+def test_narrative_blocks_printed_are_collected():
+    out = stitched(cell("n()", shown(Part("words", printed=(("resources.md", 3),)))))
+    assert out.printed == {("resources.md", 3)}

@@ -1,6 +1,10 @@
 from pathlib import Path
 
-from essex_report.text import escape, fill, literal_numbers, parse_narrative
+import pytest
+
+from essex_report.errors import ReportError
+from essex_report.markup import escape, fill, link
+from essex_report.text import PLACEHOLDER, literal_numbers, parse_narrative
 
 
 def kinds(text):
@@ -63,5 +67,21 @@ def test_fill_keeps_emphasis_and_resolves_placeholders():
     out = fill(
         "*United in Kind* reached {{people_reached}} people **a month**",
         lambda match: f"<{match['body']}>",
+        PLACEHOLDER,
     )
     assert out == "*United in Kind* reached <people_reached> people **a month**"
+
+
+def test_an_address_is_a_link_target_only_when_it_is_a_web_address():
+    assert link("Budget [2020]", "https://www.essex.gov.uk/a b") == (
+        "[Budget \\[2020\\]](<https://www.essex.gov.uk/a%20b>)"
+    )
+    hostile = "https://www.essex.gov.uk/><script>alert(1)</script>"
+    assert "<script" not in link("x", hostile) and "%3Cscript%3E" in link("x", hostile)
+    for bad in ("javascript:alert(1)", "https://user@host/x", "ftp://host/x", "https:///x"):
+        with pytest.raises(ReportError):
+            escape(bad, "url")
+
+
+def test_an_attribute_value_cannot_close_its_quotes():
+    assert escape('a "b" \\ c\nd', "attribute") == 'a \\"b\\" \\\\ c d'

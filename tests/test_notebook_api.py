@@ -1,0 +1,91 @@
+"""The notebook API on a small data set: what each building block prints and registers, and
+that a figure missing for a year is never an error while a name not in the data is."""
+
+from __future__ import annotations
+
+import pytest
+
+from essex_report.cells import cell_words
+from essex_report.errors import ReportError
+from essex_report.notebook import Year
+from essex_report.parts import PAYLOAD_MIME, Parts
+
+
+@pytest.fixture
+def report(good_data) -> Year:
+    return Year("2019/20", good_data)
+
+
+def test_a_narrative_section_prints_its_heading_words_and_figures(report):
+    parts = report.narrative("resources.md", "Our spending")
+    text = "\n\n".join(p.markdown for p in parts)
+    assert text.startswith("## Our spending\n\nOver the past year, we have spent £2\\.1bn")
+    figures = [(f.indicator, f.text, f.heading) for p in parts for f in p.figures]
+    assert figures[0] == ("spend_total", "£2.1bn", (2, "Our spending"))
+    assert {("resources.md", 1), ("resources.md", 3)} <= {x for p in parts for x in p.printed}
+
+
+def test_a_narrative_chart_line_becomes_a_chart_and_its_data(report):
+    parts = report.narrative("performance/skills.md", level=4)
+    kinds = [p.kind for p in parts]
+    assert kinds == ["markdown", "chart", "chart-data", "markdown"]
+    chart = parts[1]
+    assert chart.svg.startswith("<?xml") and "52%" in chart.alt and "58.5%" in chart.alt
+    assert "#### What next?" in parts[3].markdown and "*working*" in parts[3].markdown
+
+
+def test_missing_figures_files_and_sections_print_nothing_or_not_available(report):
+    assert report.narrative("contact.md") == Parts()
+    assert report.narrative("resources.md", "Our Spending") == Parts()
+    assert not report.table(["capital_investment"], "Capital")
+    assert report.bar_chart(["capital_investment", "spend_day_to_day"], "x", "y") == Parts()
+    assert report.trend_chart("spend_total") == Parts()
+    words = report.words("We invested {{capital_investment}} in {{year}}.")
+    assert words.markdown == "We invested not available in 2019/20\\."
+    assert words.figures == ()
+
+
+def test_a_name_not_in_the_data_is_a_one_line_error(report):
+    with pytest.raises(ReportError, match=r"'spend_totl' is not an indicator .*'spend_total'"):
+        report.table(["spend_totl"], "x")
+    with pytest.raises(ReportError, match=r"'resource.md' is not a narrative file .*resources"):
+        report.narrative("resource.md")
+
+
+def test_a_table_compares_with_the_previous_year_on_the_same_basis(report):
+    part = report.table(["broadband_premises_enabled", "spend_total"], "Figures, 2019/20")
+    assert part.kind == "table" and part.markdown.endswith("\n: Figures, 2019/20\n")
+    assert "\\+2,975 (\\+24\\.8%), better (from 12,000)" in part.markdown
+    assert [f.text for f in part.figures] == ["14,975", "12,000", "£2.1bn"]
+
+
+def test_one_bar_is_not_a_chart_but_a_table(report):
+    parts = report.bar_chart(["spend_total", "capital_investment"], "Spending", "Kind")
+    assert [p.kind for p in parts] == ["table"]
+    assert parts[0].figures[0].text == "£2.1bn"
+
+
+def test_parts_display_as_markdown_or_svg_with_their_payload(report):
+    words = report.words("{{spend_total}}")
+    data, _ = words.bundle()
+    assert data["text/markdown"] == "£2\\.1bn"
+    assert data[PAYLOAD_MIME]["figures"][0]["indicator"] == "spend_total"
+    chart = report.breakdown_chart(["qualification_level3"])[0]
+    data, _ = chart.bundle()
+    assert "image/svg+xml" in data and data["text/plain"] == chart.alt
+
+
+def test_markdown_cells_fill_placeholders_and_refuse_typed_figures(report):
+    markdown, figures, problems = cell_words(
+        report, "# Money\n\nWe spent **{{spend_total}}** in {{year}}."
+    )
+    assert markdown == "# Money\n\nWe spent **£2\\.1bn** in 2019/20."
+    assert figures[0].heading == (1, "Money") and problems == []
+    _, _, problems = cell_words(report, "We spent £2.1bn and {{spend_totl}}.")
+    assert problems[0].startswith("'spend_totl' is not an indicator")
+    assert "the number '£2.1bn' is typed in the text" in problems[1]
+    assert "write {{spend_total}} instead" in problems[1]
+
+
+def test_data_text_in_headings_is_printed_literally(report):
+    assert report.heading("<b>1</b> # {{x}}", 2).markdown == "## \\<b\\>1\\</b\\> \\# \\{\\{x\\}\\}"
