@@ -17,6 +17,7 @@ data (an indicator id, a narrative file) is a one-line error naming it.
 from __future__ import annotations
 
 import difflib
+import sys
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -296,6 +297,7 @@ def _quiet_errors() -> None:
 
     def handler(shell, etype, value, tb, tb_offset=None):
         shell.showtraceback((etype, value, None), tb_offset=0, exception_only=True)
+        sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # for %tb
         return None
 
     shell.set_custom_exc((ReportError,), handler)

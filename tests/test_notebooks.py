@@ -1,6 +1,12 @@
 """The notebooks are stored clean and parameterised; _quarto.yml runs every one of them."""
 
 import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -62,3 +68,48 @@ def test_quarto_config_lists_every_notebook_the_pipeline_runs():
     assert config.lang == "en-GB" and config.toc
     assert config.formats["html"]["embed-resources"] is True
     assert config.formats["typst"]["pdf-standard"] == "ua-1"
+
+
+def test_jupyterlab_serves_the_notebooks_and_a_save_makes_no_diff(tmp_path):
+    """`make lab` starts JupyterLab from the venv; saving a notebook through its server (as
+    the Save button does) writes the committed bytes back unchanged."""
+    shutil.copytree(paths.NOTEBOOKS_DIR, tmp_path / "notebooks")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    lab = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("jupyter")),
+            "lab",
+            "--no-browser",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            "--IdentityProvider.token=t",
+            "--allow-root",  # CI runs as root
+            f"--ServerApp.root_dir={tmp_path}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token=t", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert urllib.request.urlopen(f"{base}/lab?token=t", timeout=10).status == 200
+        for path in NOTEBOOKS:
+            url = f"{base}/api/contents/notebooks/{path.name}?token=t"
+            model = json.load(urllib.request.urlopen(url, timeout=10))
+            assert model["type"] == "notebook"
+            body = json.dumps({"type": "notebook", "format": "json", "content": model["content"]})
+            save = urllib.request.Request(url, data=body.encode(), method="PUT")
+            save.add_header("Content-Type", "application/json")
+            urllib.request.urlopen(save, timeout=10)
+            saved = (tmp_path / "notebooks" / path.name).read_bytes()
+            assert saved == path.read_bytes(), f"saving {path.name} changed it"
+    finally:
+        lab.terminate()
+        lab.wait(10)
