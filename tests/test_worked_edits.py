@@ -1,0 +1,111 @@
+"""The README's three worked edits, made as an analyst's editor saves them (nbformat), then the
+year built: each change is in the HTML, the PDF and the register."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from pypdf import PdfReader
+
+from essex_report import paths
+
+from .conftest import essex_report
+from .test_end_to_end import visible_text
+
+
+def edit(path: Path, change) -> None:
+    nb = nbformat.read(path, as_version=4)
+    change(nb)
+    nbformat.write(nb, path)
+
+
+def source(nb, starts: str) -> int:
+    return next(i for i, c in enumerate(nb.cells) if c.source.startswith(starts))
+
+
+def add_a_chart_across_years(nb) -> None:
+    """Edit 1 (performance.ipynb): a chart of council apprentices across the years."""
+    nb.cells.append(nbformat.v4.new_code_cell('report.trend_chart("council_apprentices", least=2)'))
+
+
+def add_a_table(nb) -> None:
+    """Edit 2 (resources.ipynb): a table of three figures, after "Our spending"."""
+    cell = nbformat.v4.new_code_cell(
+        "report.table(\n"
+        '    ["spend_total", "spend_day_to_day", "capital_investment"],\n'
+        '    f"Spending and investment at a glance, {report.year}",\n'
+        ")"
+    )
+    nb.cells.insert(source(nb, 'report.narrative("resources.md", "Our spending")') + 1, cell)
+
+
+def move_a_section(nb) -> None:
+    """Edit 3 (resources.ipynb): "Next year" moved before "Our investments"."""
+    moved = nb.cells.pop(source(nb, 'report.narrative("resources.md", "Next year")'))
+    nb.cells.insert(source(nb, 'report.narrative("resources.md", "Our investments")'), moved)
+
+
+@pytest.fixture(scope="module")
+def edited(tmp_path_factory) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    for name in ("data", "notebooks", "report/styles"):
+        shutil.copytree(paths.ROOT / name, home / name)
+    shutil.copy(paths.QUARTO_CONFIG, home / "_quarto.yml")
+    edit(home / "notebooks" / "performance.ipynb", add_a_chart_across_years)
+    edit(home / "notebooks" / "resources.ipynb", add_a_table)
+    edit(home / "notebooks" / "resources.ipynb", move_a_section)
+    output = home / "out"
+    result = essex_report(
+        "build", "--year", "2019/20", "--output", str(output), env={"ESSEX_REPORT_HOME": str(home)}
+    )
+    assert result.returncode == 0, result.stderr
+    return output / "2019-20"
+
+
+@pytest.fixture(scope="module")
+def html(edited) -> str:
+    return visible_text((edited / "annual-report.html").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def pdf(edited) -> str:
+    reader = PdfReader(edited / "annual-report.pdf")
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+@pytest.fixture(scope="module")
+def register(edited) -> list[dict[str, str]]:
+    return list(csv.DictReader((edited / "figures.csv").open(encoding="utf-8")))
+
+
+def test_a_chart_across_years(edited, html, pdf, register):
+    caption = "Council apprentices, 2018/19 to 2019/20 (reported)"
+    assert caption in html and caption in pdf
+    markdown = (edited / "source" / "annual-report.md").read_text(encoding="utf-8")
+    assert re.search(
+        r"!\[Council apprentices, 2018/19 to 2019/20 \(reported\)\]\(.*\.svg\)", markdown
+    )
+    years = {r["year"] for r in register if r["indicator"] == "council_apprentices"}
+    assert years == {"2018/19", "2019/20"}
+
+
+def test_a_table_of_some_figures(html, pdf, register):
+    caption = "Spending and investment at a glance, 2019/20"
+    assert caption in html and caption in pdf
+    where = {r["indicator"]: r["sections"] for r in register}
+    for indicator in ("spend_total", "spend_day_to_day", "capital_investment"):
+        assert "Resources > Our spending" in where[indicator].split("; ")
+
+
+def test_a_section_moved(html, pdf, register):
+    for text in (html, pdf):
+        assert (
+            text.index("Next year") < text.index("Our investments") < text.index("Invest to grow")
+        )
+    sections = {r["indicator"]: r["sections"] for r in register}
+    assert "Resources > Our investments > Invest to grow" in sections["new_school_places"]
