@@ -4,15 +4,17 @@ naming the notebook and cell. Used by the stitcher (build) and by `essex-report 
 
 from __future__ import annotations
 
+import json
 import re
 
-from essex_report.checks import typed_figures
-from essex_report.errors import ReportError
+from essex_report import paths
+from essex_report.checks import Workbook, typed_figures
+from essex_report.errors import Problem, ReportError
 from essex_report.figure_parts import NOT_AVAILABLE, FigureParts
 from essex_report.markup import escape
 from essex_report.parts import Figure
 from essex_report.text import PLACEHOLDER, REFERENCE
-from essex_report.years import parse_year
+from essex_report.years import FinancialYear, parse_year
 
 
 def cell_words(report: FigureParts, text: str) -> tuple[str, list[Figure], list[str]]:
@@ -51,3 +53,27 @@ def cell_words(report: FigureParts, text: str) -> tuple[str, list[Figure], list[
         lines.append(PLACEHOLDER.sub(lambda m, u=under: resolve(m, u), line))
     problems += typed_figures(text, report.data, None, report.catalogue)
     return "\n".join(lines), figures, problems
+
+
+def notebook_problems(book: Workbook, year: FinancialYear) -> list[Problem]:
+    """Every problem in the chapter notebooks' Markdown cells for a year, without running
+    them: a typed figure, a placeholder naming no indicator. (A placeholder naming a figure the
+    year does not have prints "not available".)"""
+    from essex_report.render import load_config
+
+    report = FigureParts(book, year)
+    problems = []
+    for chapter in load_config().chapters:
+        path = paths.ROOT / chapter
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            problems.append(Problem(chapter, f"cannot be read as a notebook: {error}"))
+            continue
+        for number, cell in enumerate(nb.get("cells", []), start=1):
+            if cell.get("cell_type") != "markdown":
+                continue
+            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            for message in cell_words(report, text)[2]:
+                problems.append(Problem(chapter, f"cell {number}: {message}"))
+    return problems

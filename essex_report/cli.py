@@ -101,10 +101,14 @@ def cmd_years(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from essex_report.cells import notebook_problems
     from essex_report.checks import load_workbook
 
     year = parse_year(args.year) if args.year is not None else None
     book = load_workbook(args.data_dir, year)
+    for checked in [year] if year else sorted(book.years):
+        if checked in book.years and not any(p.level == "error" for p in book.problems):
+            book.problems += notebook_problems(book, checked)
     errors = [p for p in book.problems if p.level == "error"]
     for problem in book.problems:
         print(problem, file=sys.stderr if problem.level == "error" else sys.stdout)

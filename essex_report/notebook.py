@@ -17,8 +17,8 @@ data (an indicator id, a narrative file) is a one-line error naming it.
 from __future__ import annotations
 
 import difflib
-import sys
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 

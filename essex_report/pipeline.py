@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from essex_report import paths, register
-from essex_report.cells import cell_words
+from essex_report.cells import cell_words, notebook_problems
 from essex_report.checks import Workbook, load_workbook
 from essex_report.completeness import unprinted_values, unprinted_words
 from essex_report.data import raise_for
@@ -188,6 +188,7 @@ def build_year(
         recover(final)
         book = load_workbook(data_dir, year)
         raise_for(book.problems)
+        raise_for(notebook_problems(book, year))  # the notebooks' words, before they run
         warnings = [str(p) for p in book.problems if p.level == "warning"]
         report_dir.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".build-{year.slug}-", dir=report_dir))

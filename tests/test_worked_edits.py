@@ -50,6 +50,12 @@ def move_a_section(nb) -> None:
     nb.cells.insert(source(nb, 'report.narrative("resources.md", "Our investments")'), moved)
 
 
+def add_words_with_a_figure(nb) -> None:
+    """A Markdown cell with a placeholder, under the chapter's heading."""
+    words = "In {{year}} the council spent {{spend_total}} in all."
+    nb.cells.insert(source(nb, "# Resources") + 1, nbformat.v4.new_markdown_cell(words))
+
+
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("home")
@@ -59,6 +65,7 @@ def edited(tmp_path_factory) -> Path:
     edit(home / "notebooks" / "performance.ipynb", add_a_chart_across_years)
     edit(home / "notebooks" / "resources.ipynb", add_a_table)
     edit(home / "notebooks" / "resources.ipynb", move_a_section)
+    edit(home / "notebooks" / "resources.ipynb", add_words_with_a_figure)
     output = home / "out"
     result = essex_report(
         "build", "--year", "2019/20", "--output", str(output), env={"ESSEX_REPORT_HOME": str(home)}
@@ -109,3 +116,29 @@ def test_a_section_moved(html, pdf, register):
         )
     sections = {r["indicator"]: r["sections"] for r in register}
     assert "Resources > Our investments > Invest to grow" in sections["new_school_places"]
+
+
+def test_a_markdown_cell_prints_and_registers_its_figures(html, pdf, register):
+    sentence = "In 2019/20 the council spent £2.1bn in all."
+    assert sentence in html and sentence in pdf
+    spend = next(r for r in register if r["indicator"] == "spend_total")
+    assert spend["sections"].split("; ")[0] == "Resources"
+
+
+def test_a_figure_typed_in_a_markdown_cell_stops_the_build_naming_notebook_and_cell(tmp_path):
+    home = tmp_path / "home"
+    for name in ("data", "notebooks", "report/styles"):
+        shutil.copytree(paths.ROOT / name, home / name)
+    shutil.copy(paths.QUARTO_CONFIG, home / "_quarto.yml")
+    typed = nbformat.v4.new_markdown_cell("Over the year we spent £668m on adults.")
+    edit(home / "notebooks" / "resources.ipynb", lambda nb: nb.cells.insert(3, typed))
+    env = {"ESSEX_REPORT_HOME": str(home)}
+    for command in (["validate", "--year", "2019/20"], ["build", "--year", "2019/20"]):
+        result = essex_report(*command, "--data-dir", str(home / "data"), env=env)
+        assert result.returncode == 1
+        assert (
+            "notebooks/resources.ipynb: cell 4: the number '£668m' is typed in the text, but it "
+            "is a figure of 2019/20 (spend_adults_public_health = £668m"
+        ) in result.stderr
+        assert "write {{spend_adults_public_health}} instead" in result.stderr
+    assert not (home / "report" / "2019-20").exists()
