@@ -112,6 +112,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     errors = [p for p in book.problems if p.level == "error"]
     for problem in book.problems:
         print(problem, file=sys.stderr if problem.level == "error" else sys.stdout)
+    for checked in [year] if year else sorted(book.years):
+        to_find = book.data(checked).listed - set(book.data(checked).values)
+        if to_find:
+            print(f"{checked}: {len(to_find)} figures still to find (rows without a value)")
     checked = year.label if year else f"{len(book.years)} years"
     if errors:
         print(

@@ -7,6 +7,8 @@ from decimal import Decimal
 MONEY_UNITS = {"GBP": "", "GBP k": "k", "GBP m": "m", "GBP bn": "bn"}
 EURO_UNITS = {"EUR m": "m"}
 PLAIN_UNITS = ("count", "tonnes", "kg", "miles", "rank")
+# Measures print with their unit everywhere: 673,000 tonnes, 1,000 kg, 25 miles.
+MEASURES = {"tonnes": " tonnes", "kg": " kg", "miles": " miles"}
 UNITS = (*MONEY_UNITS, *EURO_UNITS, "percent", *PLAIN_UNITS)
 # How many pounds one unit is, so figures written at different scales can be compared.
 SCALE = {"GBP": 1, "GBP k": 10**3, "GBP m": 10**6, "GBP bn": 10**9, "EUR m": 10**6}
@@ -35,7 +37,7 @@ def format_value(value: Decimal, unit: str, decimals: int | None = None) -> str:
     if unit == "percent":
         return f"{sign}{digits}%"
     if unit in PLAIN_UNITS:
-        return f"{sign}{digits}"
+        return f"{sign}{digits}{MEASURES.get(unit, '')}"
     raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
 
 

@@ -29,7 +29,7 @@ from essex_report.errors import ReportError
 from essex_report.figure_parts import NOT_AVAILABLE, FigureParts
 from essex_report.markup import escape, fill, grid_table, heading
 from essex_report.parts import Figure, Part, Parts, show
-from essex_report.text import PLACEHOLDER, REFERENCE, Block
+from essex_report.text import PLACEHOLDER, REFERENCE, Block, figure_keys
 from essex_report.years import parse_year
 
 __all__ = ["Year", "open_year", "show"]
@@ -160,10 +160,7 @@ class Year(FigureParts):
         doc = self.narratives.get(self._known_file(name))
         found: dict[tuple[str, str], None] = {}
         for _, text in doc.texts() if doc else []:
-            for match in PLACEHOLDER.finditer(text):
-                ref = REFERENCE.fullmatch(match["body"])
-                if ref and not ref["year"]:
-                    found[(ref["indicator"], ref["breakdown"] or "")] = None
+            found.update(dict.fromkeys(figure_keys(text)))
         for block in doc.blocks if doc else []:
             for indicator in block.indicators:
                 found.update(

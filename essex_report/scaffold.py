@@ -9,15 +9,34 @@ from pathlib import Path
 from essex_report import paths, schema
 from essex_report.checks import FIXED_NARRATIVES, Workbook, allowed_names, load_workbook
 from essex_report.errors import ReportError
-from essex_report.text import PLACEHOLDER, Narrative
+from essex_report.text import PLACEHOLDER, Narrative, figure_keys
 from essex_report.years import FinancialYear
 
 
 def model_year(book: Workbook, year: FinancialYear) -> FinancialYear | None:
-    """The year to copy: the latest earlier year with narrative, else the latest year."""
+    """The year whose words to copy: the latest earlier year with narrative, else the latest."""
     earlier = [y for y in sorted(book.years) if y < year] or sorted(book.years)
     with_words = [y for y in earlier if book.narratives.get(y)]
     return (with_words or earlier or [None])[-1]
+
+
+def figures_to_find(book: Workbook, year: FinancialYear, words: FinancialYear) -> list[tuple]:
+    """(indicator, breakdown) rows for the new year: every figure of the latest earlier year
+    that has values, and, when `words` is under the same framework as the new year, every
+    figure its narrative prints (a different framework's figures are not carried over)."""
+    earlier = [y for y in sorted(book.years) if y < year and book.data(y).listed]
+    keys = dict.fromkeys(sorted(book.data(earlier[-1]).listed) if earlier else [])
+    cat = book.catalogue
+    if cat.framework_for(words) == cat.framework_for(year):
+        for doc in book.narratives.get(words, {}).values():
+            for _, text in doc.texts():
+                keys.update(dict.fromkeys(figure_keys(text)))
+            for block in doc.blocks:
+                for indicator in block.indicators:
+                    keys.update(
+                        dict.fromkeys(k for k in book.data(words).listed if k[0] == indicator)
+                    )
+    return list(keys)
 
 
 def skeleton(doc: Narrative) -> str:
@@ -59,11 +78,11 @@ def new_year(year: FinancialYear, data_dir: Path = paths.DATA_DIR) -> list[Path]
         raise ReportError(f"there is no year in {paths.shown(data_dir)} to copy the structure from")
     written: list[Path] = []
     target.mkdir(parents=True)
-    # values.csv: every figure of the model year, to fill
+    # values.csv: the figures to find, empty
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(schema.VALUES.names)
-    for indicator, breakdown in sorted(book.data(model).listed):
+    for indicator, breakdown in figures_to_find(book, year, model):
         writer.writerow([indicator, breakdown] + [""] * (len(schema.VALUES.names) - 2))
     (target / paths.VALUES_FILE).write_text(buffer.getvalue(), encoding="utf-8")
     written.append(target / paths.VALUES_FILE)

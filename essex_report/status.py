@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from essex_report.checks import Workbook
-from essex_report.text import PLACEHOLDER, REFERENCE
+from essex_report.text import figure_keys
 from essex_report.years import FinancialYear
 
 
@@ -39,10 +39,7 @@ def year_status(book: Workbook, year: FinancialYear) -> YearStatus:
         to_write += len(doc.todos())
         texts = [text for _, text in doc.texts()] + [b.text for b in doc.todos()]
         for text in texts:
-            for match in PLACEHOLDER.finditer(text):
-                ref = REFERENCE.fullmatch(match["body"])
-                if ref and not ref["year"]:
-                    used[(ref["indicator"], ref["breakdown"] or "")] = None
+            used.update(dict.fromkeys(figure_keys(text)))
     used.update(dict.fromkeys(k for k in data.values if k not in used))
     missing = [key for key in used if data.get(*key) is None]
     framework = book.catalogue.framework_for(year)

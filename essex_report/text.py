@@ -21,6 +21,19 @@ PLACEHOLDER = re.compile(r"\{\{\s*(?P<body>[^{}]*?)\s*\}\}")
 REFERENCE = re.compile(
     r"(?P<indicator>[a-z][a-z0-9_]*)(?:\[(?P<breakdown>[^\[\]]+)\])?(?:@(?P<year>[0-9/-]+))?"
 )
+
+
+def figure_keys(text: str) -> list[tuple[str, str]]:
+    """(indicator, breakdown) of every placeholder in `text` that prints a figure of the year
+    itself (not {{year}}, not another year's figure), in order."""
+    keys = []
+    for match in PLACEHOLDER.finditer(text):
+        ref = REFERENCE.fullmatch(match["body"])
+        if ref and not ref["year"] and match["body"] != "year":
+            keys.append((ref["indicator"], ref["breakdown"] or ""))
+    return keys
+
+
 CHART_LINE = re.compile(r"\{\{\s*chart:\s*(?P<ids>[a-z0-9_,\s]+?)\s*\}\}")
 # A number standing on its own: not part of a name (J7a, RIS2), a range (16-17) or a date
 # (2019/20). Optional currency before and scale or percent after.

@@ -126,14 +126,18 @@ def test_reconciliation_is_a_warning_naming_year_and_difference(book):
 
 
 def test_new_year_copies_structure_not_values(real_data):
-    """2024/25 takes the structure of the latest year with words (2019/20) under its own
-    framework (Everyone's Essex), empty of values."""
+    """2024/25 takes the figures of the latest year with values (2023/24) and the headings of
+    the latest year with words (2019/20) under its own framework (Everyone's Essex), empty
+    of values: none of the old framework's figures."""
     written = new_year(Y("2024/25"), real_data)
     target = real_data / "2024-25"
     assert target / "values.csv" in written
     rows = list(csv.DictReader((target / "values.csv").open()))
-    model = load_workbook(real_data).data(Y("2019/20"))
+    model = load_workbook(real_data).data(Y("2023/24"))
     assert {(r["indicator"], r["breakdown"]) for r in rows} == set(model.listed)
+    assert "broadband_premises_enabled" not in {r["indicator"] for r in rows}
+    checked = essex_report("validate", "--year", "2024/25", "--data-dir", str(real_data))
+    assert f"2024/25: {len(rows)} figures still to find (rows without a value)" in checked.stdout
     assert all(r["value"] == r["basis"] == r["source"] == "" for r in rows)
     narrative = target / "narrative"
     names = {p.relative_to(narrative).as_posix() for p in narrative.rglob("*.md")}

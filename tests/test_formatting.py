@@ -22,7 +22,10 @@ from essex_report.formatting import (
         ("2.50", "GBP", "£2.50"),
         ("36.7", "percent", "36.7%"),
         ("14975", "count", "14,975"),
-        ("673000", "tonnes", "673,000"),
+        ("673000", "tonnes", "673,000 tonnes"),
+        ("1000", "kg", "1,000 kg"),
+        ("25.5", "miles", "25.5 miles"),
+        ("4", "rank", "4"),
         ("5.6", "EUR m", "€5.6m"),
         ("1918.3", "GBP m", "£1,918.3m"),
     ],
@@ -61,3 +64,7 @@ def test_thousands_are_grouped_in_threes(number):
     printed = format_value(Decimal(number), "count")
     groups = printed.split(",")
     assert all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3
+
+
+def test_changes_in_measured_units_keep_their_unit():
+    assert format_change(Decimal("-1500"), "tonnes") == "-1,500 tonnes"

@@ -89,3 +89,11 @@ def test_markdown_cells_fill_placeholders_and_refuse_typed_figures(report):
 
 def test_data_text_in_headings_is_printed_literally(report):
     assert report.heading("<b>1</b> # {{x}}", 2).markdown == "## \\<b\\>1\\</b\\> \\# \\{\\{x\\}\\}"
+
+
+def test_the_figures_of_a_narrative_file_leave_out_the_year_placeholder(good_data):
+    skills = good_data / "2019-20" / "narrative" / "performance" / "skills.md"
+    skills.write_text("In {{year}}, {{qualification_level3[Essex]}}.\n", encoding="utf-8")
+    report = Year("2019/20", good_data)
+    assert report.placeholders("performance/skills.md") == [("qualification_level3", "Essex")]
+    assert report.table(report.placeholders("performance/skills.md"), "x").figures
