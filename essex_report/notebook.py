@@ -76,13 +76,23 @@ class Year(FigureParts):
         """The priorities (or commitments) of an aim (or area), in order."""
         return self.catalogue.priorities_of(theme)
 
+    def name_of(self, item: Theme | Priority) -> str:
+        """An aim's or priority's title as the year's report words it: the `title:` in the
+        front matter of its narrative file when the year gives one, else the framework's."""
+        for folder in ("performance", "at-a-glance"):
+            doc = self.narratives.get(f"{folder}/{item.id}.md")
+            if doc and doc.front.get("title"):
+                return doc.front["title"]
+        return item.title
+
     def title_of(self, item: Theme | Priority) -> str:
-        """ "Aim 1 - Enable inclusive economic growth", "Aim 1 Priority 2 - ..."."""
+        """"Aim 1 - Enable inclusive economic growth", "Aim 1 Priority 2 - ..."."""
         if isinstance(item, Theme):
-            return f"{self.terms.theme} {item.number} - {item.title}"
+            return f"{self.terms.theme} {item.number} - {self.name_of(item)}"
         theme = self.catalogue.themes[item.theme]
         return (
-            f"{self.terms.theme} {theme.number} {self.terms.priority} {item.number} - {item.title}"
+            f"{self.terms.theme} {theme.number} {self.terms.priority} {item.number} - "
+            f"{self.name_of(item)}"
         )
 
     # --- words --------------------------------------------------------------------------
