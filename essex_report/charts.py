@@ -1,106 +1,222 @@
-"""Charts in the house style: seaborn bars, each with caption, alt text and its numbers."""
+"""Charts for the report: bars and year columns in the Analysis Function style, as SVG.
+
+Every chart plots its values converted to one unit (so £1.9bn and £186m are drawn as 1,900
+and 186 in £m), prints each value at its bar, shows the unit on its value axis, and comes with
+alt text stating every number and its data as a table. A chart with fewer than two values is
+not drawn: the figure belongs in a sentence or a table.
+"""
 
 from __future__ import annotations
 
-import io
-import textwrap
+import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 
-from essex_report.text import pipe_table
+from essex_report.errors import ReportError
+from essex_report.years import FinancialYear, parse_year
 
-PALETTE = ["#00507A", "#E27100", "#5B8F22", "#7A3E9D", "#B8292F", "#4D4D4D"]
-MAIN = PALETTE[0]
+NO_FIGURE = "no figure"
+
+# Units that can share an axis: (family, how many of the family's base unit one unit is).
+UNITS: dict[str, tuple[str, int]] = {
+    "GBP": ("£", 1),
+    "GBP k": ("£", 10**3),
+    "GBP m": ("£", 10**6),
+    "GBP bn": ("£", 10**9),
+    "EUR m": ("€", 10**6),
+    "percent": ("%", 1),
+    "count": ("number", 1),
+    "rank": ("rank", 1),
+    "miles": ("miles", 1),
+    "kg": ("mass", 1),
+    "tonnes": ("mass", 1000),
+}
+NAMES = {"GBP k": "£ thousand", "GBP m": "£ million", "GBP bn": "£ billion", "EUR m": "€ million"}
+TICK_SUFFIX = {"GBP k": "k", "GBP m": "m", "GBP bn": "bn", "EUR m": "m", "percent": "%"}
+WORDS = ("tonnes", "kg", "miles")  # printed after a value that does not carry them already
 
 
 @dataclass(frozen=True)
-class Bar:
-    label: str  # the category on the axis
-    value: float
-    text: str  # the value as printed
-    group: str = ""  # the series, for grouped bars
+class Point:
+    label: str  # the category, or the financial year ("2019/20") of a trend
+    value: Decimal  # in `unit`
+    unit: str  # the indicator's unit, one of UNITS
+    text: str  # the value as the report prints it ("£668m", "1.9bn" ...)
+    series: str = ""  # for grouped bars: the series ("Essex", "England")
 
 
 @dataclass(frozen=True)
 class Chart:
-    png: bytes
+    svg: str  # a standalone SVG document (no prolog): text as text in Lato, ids prefixed by `id`
     caption: str
-    alt: str
-    table: str  # Markdown pipe table of the same numbers
+    alt: str  # names the chart, its unit and every number
+    header: list[str]  # the chart's data as a table: header with units ...
+    rows: list[list[str]]  # ... and rows, plain text (values as the report prints them)
+    kind: str  # "bar chart", "grouped bar chart", "column chart", "grouped column chart"
+    unit: str  # the unit the values are drawn in ("GBP m")
+    id: str  # unique to the chart's content, the same in every build
+    width: float  # points
+    height: float  # points
 
 
-def describe(bars: list[Bar], caption: str, kind: str = "Bar chart") -> str:
-    parts = [f"{b.group}, {b.label}: {b.text}" if b.group else f"{b.label}: {b.text}" for b in bars]
-    return f"{kind}. {caption}. " + "; ".join(parts) + "."
+# --- units -------------------------------------------------------------------------------------
 
 
-def table_markdown(bars: list[Bar], caption: str, label_header: str) -> str:
-    groups = list(dict.fromkeys(b.group for b in bars))
-    labels = list(dict.fromkeys(b.label for b in bars))
-    if groups == [""]:
-        rows = [[b.label, b.text] for b in bars]
-        return pipe_table([label_header, "Value"], rows, [60, -14], caption)
-    cells = {(b.label, b.group): b.text for b in bars}
-    rows = [[label, *(cells.get((label, g), "not available") for g in groups)] for label in labels]
-    return pipe_table([label_header, *groups], rows, [50, *([-14] * len(groups))], caption)
+def header_unit(unit: str) -> str:
+    """The unit in a table header, whose cells print values at their own scale (£1.9bn)."""
+    family = UNITS[unit][0]
+    return unit if family == "mass" else family
 
 
-def bar_chart(bars: list[Bar], caption: str, label_header: str = "") -> Chart:
-    """A horizontal bar chart, grouped when the bars carry groups; values labelled on bars."""
-    import matplotlib
+def unit_name(unit: str) -> str:
+    """The unit as a reader sees it on an axis: "£ million", "%", "tonnes"."""
+    return NAMES.get(unit, header_unit(unit))
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import pandas as pd
-    import seaborn as sns
 
-    order = list(dict.fromkeys(b.label for b in bars))
-    groups = list(dict.fromkeys(b.group for b in bars))
-    grouped = groups != [""]
-    frame = pd.DataFrame(
-        {
-            "label": [textwrap.fill(b.label, 34) for b in bars],
-            "value": [b.value for b in bars],
-            "group": [b.group for b in bars],
-        }
-    )
-    sns.set_theme(style="white", font="DejaVu Sans", font_scale=0.95)
-    fig, ax = plt.subplots(figsize=(7, 0.9 + 0.45 * len(bars)), dpi=150)
-    sns.barplot(
-        data=frame,
-        y="label",
-        x="value",
-        order=[textwrap.fill(label, 34) for label in order],
-        hue="group" if grouped else None,
-        hue_order=groups if grouped else None,
-        palette=PALETTE[: len(groups)] if grouped else None,
-        color=None if grouped else MAIN,
-        orient="h",
-        ax=ax,
-        errorbar=None,
-    )
-    printed = {(b.label, b.group): b.text for b in bars}
-    for container, group in zip(ax.containers, groups, strict=False):
-        labels = [printed.get((label, group), "") for label in order]
-        ax.bar_label(container, labels=labels, padding=4, fontsize=9)
-    ax.set(xlabel="", ylabel="", xticks=[])
-    ax.margins(x=0.2)
-    sns.despine(ax=ax, left=False, bottom=True)
-    if grouped:
-        ax.legend(
-            title="",
-            frameon=False,
-            loc="upper center",
-            bbox_to_anchor=(0.5, 0),
-            ncol=min(len(groups), 3),
+def chart_unit(points: list[Point], caption: str) -> str:
+    """The one unit a chart is drawn in; units that cannot share an axis are a ReportError."""
+    unknown = sorted({p.unit for p in points} - UNITS.keys())
+    if unknown:
+        raise ReportError(
+            f"chart '{caption}': unknown unit '{unknown[0]}'; expected one of {', '.join(UNITS)}"
         )
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(fig)
-    kind = "Grouped bar chart" if grouped else "Bar chart"
-    return Chart(
-        buffer.getvalue(),
-        caption,
-        describe(bars, caption, kind),
-        table_markdown(bars, caption, label_header),
-    )
+    units = list(dict.fromkeys(p.unit for p in points))
+    if len({UNITS[u][0] for u in units}) > 1:
+        mixed = " with ".join(
+            f"{u} ({', '.join(p.label for p in points if p.unit == u)})" for u in units
+        )
+        raise ReportError(
+            f"chart '{caption}' mixes units that cannot share an axis: {mixed}; "
+            "draw them as separate charts"
+        )
+    if len(units) == 1:
+        return units[0]
+    # the largest scale at which every non-zero value is at least 1 (£1.9bn, £186m -> £m)
+    smallest = min((abs(p.value) * UNITS[p.unit][1] for p in points if p.value), default=0)
+    by_scale = sorted(units, key=lambda u: UNITS[u][1], reverse=True)
+    return next((u for u in by_scale if smallest >= UNITS[u][1]), by_scale[-1])
+
+
+def plotted(point: Point, unit: str) -> float:
+    """The point's value in `unit` (exact in Decimal, then a float for drawing)."""
+    return float(point.value * UNITS[point.unit][1] / UNITS[unit][1])
+
+
+def shown(point: Point) -> str:
+    """The value as printed, with its unit when the printed form has none ("1,200 tonnes")."""
+    if point.unit in WORDS and not point.text.endswith(point.unit):
+        return f"{point.text} {point.unit}"
+    if point.unit == "percent" and not point.text.endswith("%"):
+        return f"{point.text}%"
+    return point.text
+
+
+def tick(value: float, unit: str, step: float) -> str:
+    places = max(0, -int(f"{step:e}".split("e")[1])) if step < 1 else 0
+    number = f"{abs(value):,.{places}f}"
+    sign = "-" if value < 0 else ""
+    prefix = UNITS[unit][0] if UNITS[unit][0] in "£€" else ""
+    return f"{sign}{prefix}{number}{TICK_SUFFIX.get(unit, '')}"
+
+
+# --- checks shared by both kinds ---------------------------------------------------------------
+
+
+def _identity(kind: str, caption: str, points: list[Point]) -> str:
+    digest = hashlib.sha256(repr((kind, caption, points)).encode()).hexdigest()
+    return f"chart-{digest[:10]}"
+
+
+def _unique(points: list[Point], caption: str) -> None:
+    seen: set[tuple[str, str]] = set()
+    for p in points:
+        if (p.label, p.series) in seen:
+            where = f"{p.series}, {p.label}" if p.series else p.label
+            raise ReportError(f"chart '{caption}' has two values for {where}; keep one")
+        seen.add((p.label, p.series))
+
+
+def _alt(kind: str, unit: str, caption: str, items: list[str]) -> str:
+    return f"{kind.capitalize()} ({unit_name(unit)}). {caption.rstrip('.')}. {'; '.join(items)}."
+
+
+# --- bar charts --------------------------------------------------------------------------------
+
+
+def bar_chart(
+    points: list[Point], caption: str, label_header: str, *, measure: str = "Value"
+) -> Chart | None:
+    """Horizontal bars, one per point, grouped by label when the points carry series.
+
+    `measure` names the values in the table header ("Waste per household (kg)").
+    """
+    if len(points) < 2:
+        return None
+    _unique(points, caption)
+    unit = chart_unit(points, caption)
+    labels = list(dict.fromkeys(p.label for p in points))
+    series = list(dict.fromkeys(p.series for p in points))
+    kind = "grouped bar chart" if series != [""] else "bar chart"
+    chart_id = _identity(kind, caption, points)
+    from essex_report.chart_draw import draw_bars
+
+    svg, width, height = draw_bars(points, labels, series, unit, chart_id)
+    if series == [""]:
+        header = [label_header, f"{measure} ({header_unit(unit)})"]
+        rows = [[p.label, p.text] for p in points]
+        items = [f"{p.label}: {shown(p)}" for p in points]
+    else:
+        header = [label_header, *(f"{s} ({header_unit(unit)})" for s in series)]
+        cells = {(p.label, p.series): p.text for p in points}
+        rows = [[label, *(cells.get((label, s), NO_FIGURE) for s in series)] for label in labels]
+        items = [f"{p.series}, {p.label}: {shown(p)}" for p in points]
+    alt = _alt(kind, unit, caption, items)
+    return Chart(svg, caption, alt, header, rows, kind, unit, chart_id, width, height)
+
+
+# --- trend charts ------------------------------------------------------------------------------
+
+
+def year_axis(points: list[Point], years: list[str], caption: str) -> list[FinancialYear]:
+    """Every financial year from the first to the last of `years` and the points' years."""
+    try:
+        found = {parse_year(y) for y in [*years, *(p.label for p in points)]}
+    except ReportError as error:
+        raise ReportError(f"chart '{caption}': {error}") from None
+    first, last = min(found), max(found)
+    return [FinancialYear(n) for n in range(first.start, last.start + 1)]
+
+
+def trend_chart(
+    points: list[Point], years: list[str], caption: str, *, measure: str = "Value"
+) -> Chart | None:
+    """Columns on a year axis holding every financial year from first to last: a year
+    without a figure keeps its place, labelled "no figure". Points labelled by year."""
+    if len(points) < 2:
+        return None
+    axis = year_axis(points, years, caption)
+    points = [Point(parse_year(p.label).label, p.value, p.unit, p.text, p.series) for p in points]
+    _unique(points, caption)
+    unit = chart_unit(points, caption)
+    series = list(dict.fromkeys(p.series for p in points))
+    kind = "grouped column chart" if series != [""] else "column chart"
+    chart_id = _identity(kind, caption, points)
+    from essex_report.chart_draw import draw_columns
+
+    svg, width, height = draw_columns(points, axis, series, unit, chart_id)
+    cells = {(p.label, p.series): p for p in points}
+    if series == [""]:
+        header = ["Year", f"{measure} ({header_unit(unit)})"]
+    else:
+        header = ["Year", *(f"{s} ({header_unit(unit)})" for s in series)]
+    rows = [
+        [y.label, *(cells[y.label, s].text if (y.label, s) in cells else NO_FIGURE for s in series)]
+        for y in axis
+    ]
+    items = []
+    for y in axis:
+        found = [(s, cells.get((y.label, s))) for s in series]
+        said = [f"{s} {shown(p)}".strip() if p else f"{s} {NO_FIGURE}".strip() for s, p in found]
+        items.append(f"{y.label}: {', '.join(said)}")
+    alt = _alt(kind, unit, caption, items)
+    return Chart(svg, caption, alt, header, rows, kind, unit, chart_id, width, height)
