@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import textwrap
 
-from essex_report.charts import Chart
 from essex_report.figures import FUNDING_SHARES
 from essex_report.report import NOT_AVAILABLE, Markdown, Part, Report
 from essex_report.text import escape
@@ -209,7 +208,7 @@ def capital_chart(report: Report) -> list[Part]:
     chart = report.values_chart(
         SPENDING_SPLIT, "Day-to-day spending and capital investment", "Spending"
     )
-    return [chart] if isinstance(chart, Chart) else [unavailable(report, "Capital investment")]
+    return [chart] if chart is not None else [unavailable(report, "Capital investment")]
 
 
 def resources_in_figures(report: Report) -> list[Part]:

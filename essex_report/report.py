@@ -6,13 +6,12 @@ goes through `Report.show`, which records the figures each output prints for the
 
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from essex_report import paths
-from essex_report.charts import Bar, Chart, bar_chart
+from essex_report.charts import Chart, Point, bar_chart, trend_chart
 from essex_report.checks import Workbook, load_workbook
 from essex_report.data import Indicator, Value, raise_for
 from essex_report.errors import ReportError
@@ -124,11 +123,13 @@ class Report:
         for part in parts:
             if isinstance(part, Chart):
                 display(
-                    {"image/png": base64.b64encode(part.png).decode(), "text/plain": part.alt},
+                    {"image/svg+xml": part.svg, "text/plain": part.alt},
                     raw=True,
                     metadata={CHART_METADATA: {"fig-cap": part.caption, "fig-alt": part.alt}},
                 )
-                part = self.markdown(part.table)
+                widths = [44, *([-14] * (len(part.header) - 1))]
+                table = pipe_table(part.header, part.rows, widths, "Figures in the chart above")
+                part = self.markdown(table)
             if part.text.strip() or part.records:
                 display(
                     {
@@ -263,21 +264,32 @@ class Report:
         label = BASIS_LABELS[value.basis]
         return f"{label} ({value.note})" if value.basis == "cumulative" and value.note else label
 
-    def breakdown_chart(self, indicators: tuple[str, ...] | list[str]) -> Chart:
-        """A bar chart of one indicator's breakdowns, or several grouped by breakdown."""
-        bars: list[Bar] = []
+    def point(self, value: Value, label: str, series: str = "") -> Point:
+        """A value for a chart, recorded as printed."""
+        unit = self.indicator(value.indicator).unit
+        return Point(label, value.value, unit, self.record(value), series)
+
+    def breakdown_chart(self, indicators: tuple[str, ...] | list[str]) -> Chart | Markdown:
+        """A bar chart of one indicator's breakdowns, or several grouped by breakdown; a
+        single value is a table instead."""
+        mark = len(self._records)
+        points: list[Point] = []
         for indicator in indicators:
             ind = self.indicator(indicator)
             for value in self.data.breakdowns(indicator):
                 if len(indicators) > 1:  # one row per indicator, one bar per breakdown
-                    bars.append(
-                        Bar(ind.label, float(value.value), self.record(value), value.breakdown)
-                    )
+                    points.append(self.point(value, ind.label, value.breakdown))
                 else:
-                    bars.append(Bar(value.breakdown, float(value.value), self.record(value)))
+                    points.append(self.point(value, value.breakdown))
         labels = [self.indicator(i).label for i in indicators]
         caption = f"{' and '.join(labels)}, {self.year}"
-        return bar_chart(bars, caption, label_header="Figure" if len(indicators) > 1 else "Area")
+        header = "Figure" if len(indicators) > 1 else "Area"
+        chart = bar_chart(points, caption, header)
+        if chart is None:
+            del self._records[mark:]  # the table records the figure again
+            keys = [(v.indicator, v.breakdown) for i in indicators for v in self.data.breakdowns(i)]
+            return self.figures_table(keys, caption)
+        return chart
 
     def trend_chart(self, indicator: str) -> Chart | None:
         """The indicator across years, on this year's basis, when at least three years have it."""
@@ -294,28 +306,28 @@ class Report:
         if len(series) < 3:
             return None
         ind = self.indicator(indicator)
-        bars = [Bar(v.year.label, float(v.value), self.record(v)) for v in series]
+        points = [self.point(v, v.year.label) for v in series]
         basis = BASIS_LABELS[current.basis].lower()
         caption = f"{ind.label}, {series[0].year} to {series[-1].year} ({basis})"
-        gaps = [
-            y.label
-            for y in (FinancialYear(n) for n in range(series[0].year.start, self.year.start))
-            if y not in {v.year for v in series}
-        ]
-        if gaps:
-            caption += f"; no figure on this basis for {', '.join(gaps)}"
-        return bar_chart(bars, caption, label_header="Year")
+        return trend_chart(points, [self.year.label], caption, measure=ind.label)
 
-    def values_chart(self, indicators: list[str], caption: str, label_header: str) -> Chart | None:
-        """A bar chart of several indicators' headline values (the ones this year has)."""
+    def values_chart(
+        self, indicators: list[str], caption: str, label_header: str
+    ) -> Chart | Markdown | None:
+        """A bar chart of several indicators' headline values (the ones this year has); a
+        single value is a table instead."""
         present = [v for v in (self.value(i) for i in indicators) if v is not None]
         if not present:
             return None
-        bars = [
-            Bar(self.indicator(v.indicator).label, float(v.value), self.record(v)) for v in present
-        ]
+        mark = len(self._records)
+        points = [self.point(v, self.indicator(v.indicator).label) for v in present]
         bases = sorted({BASIS_LABELS[v.basis].lower() for v in present})
-        return bar_chart(bars, f"{caption}, {self.year} ({', '.join(bases)})", label_header)
+        caption = f"{caption}, {self.year} ({', '.join(bases)})"
+        chart = bar_chart(points, caption, label_header)
+        if chart is None:
+            del self._records[mark:]  # the table records the figure again
+            return self.figures_table([(v.indicator, "") for v in present], caption)
+        return chart
 
 
 def open_report(year: object, data_dir: str | Path | None = None) -> Report:

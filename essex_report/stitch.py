@@ -19,6 +19,7 @@ from essex_report.text import escape
 
 OPTION = re.compile(r"#\|\s?(.*)")
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+IMAGE_TYPES = {"image/svg+xml": "svg", "image/png": "png"}  # charts, by preference
 
 
 def cell_options(source: str) -> tuple[dict, str]:
@@ -43,7 +44,7 @@ def attribute(text: str) -> str:
 class Stitched:
     markdown: list[str] = field(default_factory=list)
     records: list[dict] = field(default_factory=list)
-    images: dict[str, bytes] = field(default_factory=dict)  # relative path -> PNG bytes
+    images: dict[str, bytes] = field(default_factory=dict)  # relative path -> SVG/PNG bytes
 
 
 def stitch_notebook(nb: dict, name: str, assets: str, into: Stitched, defaults: dict) -> None:
@@ -74,7 +75,8 @@ def stitch_notebook(nb: dict, name: str, assets: str, into: Stitched, defaults: 
                 continue  # streams: logs and warnings are not part of the publication
             data = output.get("data", {})
             into.records.extend(data.get(REGISTER_MIME, []))
-            if "image/png" in data:
+            image = next((m for m in IMAGE_TYPES if m in data), None)
+            if image:
                 meta = output.get("metadata", {}).get(CHART_METADATA, {})
                 caption = meta.get("fig-cap") or options.get("fig-cap") or ""
                 alt = meta.get("fig-alt") or options.get("fig-alt") or ""
@@ -83,8 +85,12 @@ def stitch_notebook(nb: dict, name: str, assets: str, into: Stitched, defaults: 
                         f"notebook {name}, cell {index + 1}: a chart has no alt "
                         "text; add '#| fig-alt: ...' to the cell"
                     )
-                path = f"{assets}/{name}-{index + 1}-{number + 1}.png"
-                into.images[path] = base64.b64decode(data["image/png"])
+                path = f"{assets}/{name}-{index + 1}-{number + 1}.{IMAGE_TYPES[image]}"
+                into.images[path] = (
+                    base64.b64decode(data[image])
+                    if image == "image/png"
+                    else "".join(data[image]).encode("utf-8")  # SVG is stored as text
+                )
                 into.markdown.append(f'![{escape(caption)}]({path}){{fig-alt="{attribute(alt)}"}}')
             elif "text/markdown" in data:
                 text = data["text/markdown"]
@@ -94,10 +100,10 @@ def stitch_notebook(nb: dict, name: str, assets: str, into: Stitched, defaults: 
 def write_document(stitched: Stitched, front: dict, path: Path) -> None:
     """The year's document: YAML front matter, then every chapter's Markdown."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    for relative, png in stitched.images.items():
+    for relative, image in stitched.images.items():
         target = path.parent / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(png)
+        target.write_bytes(image)
     header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
     body = "\n\n".join(part.strip("\n") for part in stitched.markdown if part.strip())
     path.write_text(f"---\n{header}---\n\n{body}\n", encoding="utf-8")
