@@ -83,7 +83,7 @@ def legend_height(series: list[str], left: float) -> float:
 
 
 def draw_bars(
-    points: list[Point], labels: list[str], series: list[str], unit: str, chart_id: str
+    points: list[Point], labels: list[str], series: list[str], unit: str, chart_id: str, alt: str
 ) -> tuple[str, float, float]:
     """Horizontal bars from a zero baseline, each value printed at its end."""
     colours = style.palette(len(series))
@@ -145,12 +145,17 @@ def draw_bars(
             ax.set_xlabel(unit_name(unit), loc="right")
         if series != [""]:
             _legend(fig, series, colours, left, 6)
-        svg = style.svg_document(fig, chart_id)
+        svg = style.svg_document(fig, chart_id, alt)
     return svg, style.WIDTH, height
 
 
 def draw_columns(
-    points: list[Point], axis: list[FinancialYear], series: list[str], unit: str, chart_id: str
+    points: list[Point],
+    axis: list[FinancialYear],
+    series: list[str],
+    unit: str,
+    chart_id: str,
+    alt: str,
 ) -> tuple[str, float, float]:
     """Columns on a year axis: one slot per financial year, a labelled gap where none."""
     colours = style.palette(len(series))
@@ -220,7 +225,7 @@ def draw_columns(
             )
         if series != [""]:
             _legend(fig, series, colours, left, 6)
-        svg = style.svg_document(fig, chart_id)
+        svg = style.svg_document(fig, chart_id, alt)
     return svg, style.WIDTH, height
 
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+from xml.sax.saxutils import quoteattr
 
 from essex_report.errors import ReportError
 
@@ -40,6 +41,8 @@ RC: dict[str, object] = {
     "svg.fonttype": "none",
     "svg.image_inline": True,
     "axes.unicode_minus": False,  # a hyphen-minus, as the printed figures have
+    "text.parse_math": False,  # labels come from data: "$" is a dollar sign, never mathtext
+    "text.usetex": False,
 }
 
 
@@ -96,9 +99,10 @@ def text_width(text: str, size: float) -> float:
     )
 
 
-def svg_document(fig: Figure, chart_id: str) -> str:
+def svg_document(fig: Figure, chart_id: str, alt: str) -> str:
     """The figure as a standalone SVG: no prolog or DTD (an external reference), no metadata,
-    every id prefixed with `chart_id` so several charts can share one HTML page."""
+    every id prefixed with `chart_id` and its one CSS rule scoped to the chart, so several
+    charts can be inlined in one HTML page; the root is an image named by `alt`."""
     buffer = io.StringIO()
     fig.savefig(
         buffer,
@@ -111,4 +115,7 @@ def svg_document(fig: Figure, chart_id: str) -> str:
     own = re.escape(chart_id + "-")
     svg = re.sub(rf'\bid="(?!{own})', f'id="{chart_id}-', svg)
     svg = re.sub(rf"url\(#(?!{own})", f"url(#{chart_id}-", svg)
-    return re.sub(rf'href="#(?!{own})', f'href="#{chart_id}-', svg)
+    svg = re.sub(rf'href="#(?!{own})', f'href="#{chart_id}-', svg)
+    svg = svg.replace('<style type="text/css">*{', f'<style type="text/css">#{chart_id} *{{', 1)
+    root = f'<svg id={quoteattr(chart_id)} role="img" aria-label={quoteattr(alt)} '
+    return svg.replace("<svg ", root, 1)

@@ -112,7 +112,7 @@ def shown(point: Point) -> str:
 
 
 def tick(value: float, unit: str, step: float) -> str:
-    places = max(0, -int(f"{step:e}".split("e")[1])) if step < 1 else 0
+    places = max(0, -int(f"{step:e}".split("e")[1])) if step < 1 and value else 0
     number = f"{abs(value):,.{places}f}"
     sign = "-" if value < 0 else ""
     prefix = UNITS[unit][0] if UNITS[unit][0] in "£€" else ""
@@ -158,9 +158,6 @@ def bar_chart(
     series = list(dict.fromkeys(p.series for p in points))
     kind = "grouped bar chart" if series != [""] else "bar chart"
     chart_id = _identity(kind, caption, points)
-    from essex_report.chart_draw import draw_bars
-
-    svg, width, height = draw_bars(points, labels, series, unit, chart_id)
     if series == [""]:
         header = [label_header, f"{measure} ({header_unit(unit)})"]
         rows = [[p.label, p.text] for p in points]
@@ -171,6 +168,9 @@ def bar_chart(
         rows = [[label, *(cells.get((label, s), NO_FIGURE) for s in series)] for label in labels]
         items = [f"{p.series}, {p.label}: {shown(p)}" for p in points]
     alt = _alt(kind, unit, caption, items)
+    from essex_report.chart_draw import draw_bars
+
+    svg, width, height = draw_bars(points, labels, series, unit, chart_id, alt)
     return Chart(svg, caption, alt, header, rows, kind, unit, chart_id, width, height)
 
 
@@ -201,9 +201,6 @@ def trend_chart(
     series = list(dict.fromkeys(p.series for p in points))
     kind = "grouped column chart" if series != [""] else "column chart"
     chart_id = _identity(kind, caption, points)
-    from essex_report.chart_draw import draw_columns
-
-    svg, width, height = draw_columns(points, axis, series, unit, chart_id)
     cells = {(p.label, p.series): p for p in points}
     if series == [""]:
         header = ["Year", f"{measure} ({header_unit(unit)})"]
@@ -219,4 +216,7 @@ def trend_chart(
         said = [f"{s} {shown(p)}".strip() if p else f"{s} {NO_FIGURE}".strip() for s, p in found]
         items.append(f"{y.label}: {', '.join(said)}")
     alt = _alt(kind, unit, caption, items)
+    from essex_report.chart_draw import draw_columns
+
+    svg, width, height = draw_columns(points, axis, series, unit, chart_id, alt)
     return Chart(svg, caption, alt, header, rows, kind, unit, chart_id, width, height)

@@ -216,7 +216,23 @@ def test_svg_is_the_same_in_every_build_and_ids_differ_between_charts():
     other = bar_chart(SPLIT, "Another caption", "Spending")
     ids = set(elements(first)) & set(elements(other))
     assert not ids and first.id != other.id
-    assert all(key.startswith(first.id + "-") for key in elements(first))
+    assert all(key == first.id or key.startswith(first.id + "-") for key in elements(first))
+    # inlined in a page, a chart's CSS reaches only its own elements
+    assert re.findall(r"<style[^>]*>(.*?)</style>", first.svg, re.S) == [
+        f"#{first.id} *{{stroke-linejoin: round; stroke-linecap: butt}}"
+    ]
+
+
+def test_the_svg_is_an_image_named_by_its_alt_text_and_data_stays_text():
+    hostile = 'Area <script>alert(1)</script> & "quoted" $x^2$ {{y}}'
+    points = [P(hostile, "5", "count", "5"), P("B & C", "-2", "count", "-2")]
+    chart = bar_chart(points, "Hostile <b>caption</b>", "Area")
+    root = ET.fromstring(chart.svg)  # well-formed XML
+    assert root.get("role") == "img" and root.get("aria-label") == chart.alt
+    assert hostile in chart.alt and "<script" not in chart.svg
+    assert not [e for e in root.iter() if not e.tag.startswith("{http://www.w3.org/2000/svg}")]
+    assert " ".join(texts(chart)).count("$x^2$") == 1  # a dollar sign, not mathtext
+    assert_proportional(chart, points)  # a negative value goes the other way from zero
 
 
 def test_text_stays_readable_when_scaled_to_375_px():
@@ -308,3 +324,9 @@ def test_every_real_chart_draws_lengths_proportional_to_its_values():
             starts = [int(y[:4]) for y in years]
             assert starts == list(range(starts[0], starts[-1] + 1))
             assert all(y in texts(chart) for y in years)
+            # each column at its year: x is one linear function of the year for every column
+            centres = [(x0 + x1) / 2 for x0, _, x1, _ in bars(chart)]
+            at = [int(p.label[:4]) for p in points]
+            slot = (centres[-1] - centres[0]) / (at[-1] - at[0])
+            for centre, start in zip(centres, at, strict=True):
+                assert centre - centres[0] == pytest.approx((start - at[0]) * slot, abs=0.01)
