@@ -79,6 +79,18 @@ def test_figure_caption_and_alt_from_output_metadata():
     ]
 
 
+def test_an_svg_chart_is_written_as_an_svg_file():
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>£186m</text></svg>'
+    image = new_output(
+        "display_data",
+        data={"image/svg+xml": svg, "image/png": PNG},
+        metadata={"essex_report": {"fig-cap": "Cap", "fig-alt": "Alt"}},
+    )
+    out = stitched(cell("chart()", image))
+    assert out.markdown == ['![Cap](files/demo-1-1.svg){fig-alt="Alt"}']
+    assert out.images == {"files/demo-1-1.svg": svg.encode("utf-8")}
+
+
 def test_a_chart_without_alt_text_stops_the_build():
     image = new_output("display_data", data={"image/png": PNG})
     with pytest.raises(BuildError, match="notebook demo, cell 1: a chart has no alt text"):
