@@ -24,7 +24,7 @@ BAR = 20.0  # points of height per bar
 GAP = 12.0  # points between groups of bars
 PAD = 5.0  # points between a bar's end and its printed value
 PLOT_HEIGHT = 190.0  # points: the plotting area of a column chart
-WORD_UNITS = ("count", "rank", "miles", "kg", "tonnes")  # units whose ticks carry no symbol
+WORD_UNITS = ("rank", "miles", "kg", "tonnes")  # units named beside the value axis
 
 
 def _figure(width: float, height: float) -> Figure:

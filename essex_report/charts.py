@@ -63,14 +63,20 @@ class Chart:
 
 
 def header_unit(unit: str) -> str:
-    """The unit in a table header, whose cells print values at their own scale (£1.9bn)."""
+    """The unit in a table header, whose cells print values at their own scale (£1.9bn);
+    empty for a count."""
     family = UNITS[unit][0]
-    return unit if family == "mass" else family
+    return unit if family == "mass" else "" if unit == "count" else family
 
 
 def unit_name(unit: str) -> str:
-    """The unit as a reader sees it on an axis: "£ million", "%", "tonnes"."""
+    """The unit as a reader sees it on an axis: "£ million", "%", "tonnes" ("" for a count)."""
     return NAMES.get(unit, header_unit(unit))
+
+
+def with_unit(name: str, unit: str) -> str:
+    """A table header naming its unit: "Essex (%)", "Waste per household (kg)"."""
+    return f"{name} ({header_unit(unit)})" if header_unit(unit) else name
 
 
 def chart_unit(points: list[Point], caption: str) -> str:
@@ -112,10 +118,12 @@ def shown(point: Point) -> str:
 
 
 def tick(value: float, unit: str, step: float) -> str:
-    places = max(0, -int(f"{step:e}".split("e")[1])) if step < 1 and value else 0
+    """A value axis label: £500m, 2.5%, 1,000 (as many decimals as the step between ticks)."""
+    exponent = Decimal(repr(round(step, 9))).normalize().as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) and value else 0
     number = f"{abs(value):,.{places}f}"
     sign = "-" if value < 0 else ""
-    prefix = UNITS[unit][0] if UNITS[unit][0] in "£€" else ""
+    prefix = UNITS[unit][0] if UNITS[unit][0] in ("£", "€") else ""
     return f"{sign}{prefix}{number}{TICK_SUFFIX.get(unit, '')}"
 
 
@@ -137,7 +145,8 @@ def _unique(points: list[Point], caption: str) -> None:
 
 
 def _alt(kind: str, unit: str, caption: str, items: list[str]) -> str:
-    return f"{kind.capitalize()} ({unit_name(unit)}). {caption.rstrip('.')}. {'; '.join(items)}."
+    named = f"{kind.capitalize()} ({unit_name(unit)})" if unit_name(unit) else kind.capitalize()
+    return f"{named}. {caption.rstrip('.')}. {'; '.join(items)}."
 
 
 # --- bar charts --------------------------------------------------------------------------------
@@ -159,11 +168,11 @@ def bar_chart(
     kind = "grouped bar chart" if series != [""] else "bar chart"
     chart_id = _identity(kind, caption, points)
     if series == [""]:
-        header = [label_header, f"{measure} ({header_unit(unit)})"]
+        header = [label_header, with_unit(measure, unit)]
         rows = [[p.label, p.text] for p in points]
         items = [f"{p.label}: {shown(p)}" for p in points]
     else:
-        header = [label_header, *(f"{s} ({header_unit(unit)})" for s in series)]
+        header = [label_header, *(with_unit(s, unit) for s in series)]
         cells = {(p.label, p.series): p.text for p in points}
         rows = [[label, *(cells.get((label, s), NO_FIGURE) for s in series)] for label in labels]
         items = [f"{p.series}, {p.label}: {shown(p)}" for p in points]
@@ -202,10 +211,7 @@ def trend_chart(
     kind = "grouped column chart" if series != [""] else "column chart"
     chart_id = _identity(kind, caption, points)
     cells = {(p.label, p.series): p for p in points}
-    if series == [""]:
-        header = ["Year", f"{measure} ({header_unit(unit)})"]
-    else:
-        header = ["Year", *(f"{s} ({header_unit(unit)})" for s in series)]
+    header = ["Year", *(with_unit(s or measure, unit) for s in series)]
     rows = [
         [y.label, *(cells[y.label, s].text if (y.label, s) in cells else NO_FIGURE for s in series)]
         for y in axis

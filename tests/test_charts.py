@@ -11,7 +11,7 @@ import pytest
 
 from essex_report import chart_style
 from essex_report.chapters import SPENDING_AREAS, SPENDING_SPLIT
-from essex_report.charts import Chart, Point, bar_chart, trend_chart
+from essex_report.charts import Chart, Point, bar_chart, tick, trend_chart
 from essex_report.checks import load_workbook
 from essex_report.errors import ReportError
 from essex_report.figures import FUNDING_SHARES
@@ -121,6 +121,17 @@ def test_units_show_in_labels_alt_text_and_table_header():
     assert {"612 kg", "598 kg", "kg"} <= set(texts(trend))
     roads = bar_chart([P("A", "120", "miles", "120"), P("B", "80", "miles", "80")], "Roads", "Road")
     assert "A: 120 miles" in roads.alt and roads.header[1] == "Value (miles)"
+
+
+def test_counts_need_no_unit_and_ticks_keep_the_steps_decimals():
+    places = [
+        P("Beaulieu Park School", "1200", "count", "1,200"),
+        P("Paxman", "900", "count", "900"),
+    ]
+    chart = bar_chart(places, "New school places", "School")
+    assert chart.header == ["School", "Value"] and chart.alt.startswith("Bar chart. New school")
+    assert [tick(x, "percent", 0.25) for x in (0, 0.25, 0.5)] == ["0%", "0.25%", "0.50%"]
+    assert tick(1500, "GBP m", 500) == "£1,500m" and tick(-2, "EUR m", 1) == "-€2m"
 
 
 def test_mass_units_convert_and_rank_only_with_rank():
