@@ -33,11 +33,27 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width / 72, height / 72), dpi=72)
 
 
-def _value_ticks(low: float, high: float, limit: tuple[float, float]) -> list[float]:
+def _value_ticks(low: float, high: float, limit: tuple[float, float], bins: int = 4) -> list[float]:
     from matplotlib.ticker import MaxNLocator
 
-    ticks = MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high or 1)
+    ticks = MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high or 1)
     return [float(t) for t in ticks if limit[0] - 1e-9 <= t <= limit[1] + 1e-9]
+
+
+def _spaced_ticks(
+    low: float, high: float, limit: tuple[float, float], unit: str, scale: float
+) -> list[float]:
+    """Ticks for a horizontal value axis whose labels (£1,000m) keep clear of each other;
+    `scale` is points per unit."""
+    for bins in (4, 3, 2, 1):
+        ticks = _value_ticks(low, high, limit, bins)
+        if len(ticks) < 2:
+            return ticks
+        step = ticks[1] - ticks[0]
+        widest = max(style.text_width(tick(t, unit, step), style.VALUE_SIZE) for t in ticks)
+        if widest + 12 <= step * scale:
+            return ticks
+    return ticks
 
 
 def _widest_tick(low: float, high: float, unit: str) -> float:
@@ -137,7 +153,7 @@ def draw_bars(
         ax.set_yticks([centres[label] for label in labels], [wrapped[x] for x in labels])
         ax.tick_params(axis="y", length=0, labelsize=style.LABEL_SIZE)
         ax.set_xlim(*limit)
-        _format_value_axis(ax, "x", _value_ticks(low, high, limit), unit)
+        _format_value_axis(ax, "x", _spaced_ticks(low, high, limit, unit, scale), unit)
         ax.grid(axis="x", visible=True)
         ax.grid(axis="y", visible=False)
         ax.axvline(0, color=style.QUIET, linewidth=1)
