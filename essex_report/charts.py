@@ -1,112 +1,228 @@
-"""Charts: bars for a year's figures, a year axis for a figure across years; SVG, with
-caption, alt text stating every number, and the numbers as a table.
+"""Charts for the report: bars and year columns in the Analysis Function style, as SVG.
 
-(Interim version on main: the charts branch replaces the drawing.)
+Every chart plots its values converted to one unit (so £1.9bn and £186m are drawn as 1,900
+and 186 in £m), prints each value at its bar, shows the unit on its value axis, and comes with
+alt text stating every number and its data as a table. A chart with fewer than two values is
+not drawn: the figure belongs in a sentence or a table.
 """
 
 from __future__ import annotations
 
-import io
-import textwrap
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+from essex_report.errors import ReportError
+from essex_report.years import FinancialYear, parse_year
+
+NO_FIGURE = "no figure"
+
+# Units that can share an axis: (family, how many of the family's base unit one unit is).
+UNITS: dict[str, tuple[str, int]] = {
+    "GBP": ("£", 1),
+    "GBP k": ("£", 10**3),
+    "GBP m": ("£", 10**6),
+    "GBP bn": ("£", 10**9),
+    "EUR m": ("€", 10**6),
+    "percent": ("%", 1),
+    "count": ("number", 1),
+    "rank": ("rank", 1),
+    "miles": ("miles", 1),
+    "kg": ("mass", 1),
+    "tonnes": ("mass", 1000),
+}
+NAMES = {"GBP k": "£ thousand", "GBP m": "£ million", "GBP bn": "£ billion", "EUR m": "€ million"}
+TICK_SUFFIX = {"GBP k": "k", "GBP m": "m", "GBP bn": "bn", "EUR m": "m", "percent": "%"}
+WORDS = ("tonnes", "kg", "miles")  # printed after a value that does not carry them already
 
 
 @dataclass(frozen=True)
 class Point:
-    label: str
-    value: Decimal
-    unit: str
-    text: str
-    series: str = ""
+    label: str  # the category, or the financial year ("2019/20") of a trend
+    value: Decimal  # in `unit`
+    unit: str  # the indicator's unit, one of UNITS
+    text: str  # the value as the report prints it ("£668m", "1.9bn" ...)
+    series: str = ""  # for grouped bars: the series ("Essex", "England")
 
 
 @dataclass(frozen=True)
 class Chart:
-    svg: str
+    svg: str  # a standalone SVG document (no prolog): text as text in Lato, ids prefixed by `id`
     caption: str
-    alt: str
-    header: list[str]
-    rows: list[list[str]]
+    alt: str  # names the chart, its unit and every number
+    header: list[str]  # the chart's data as a table: header with units ...
+    rows: list[list[str]]  # ... and rows, plain text (values as the report prints them)
+    kind: str  # "bar chart", "grouped bar chart", "column chart", "grouped column chart"
+    unit: str  # the unit the values are drawn in ("GBP m")
+    id: str  # unique to the chart's content, the same in every build
+    width: float  # points
+    height: float  # points
 
 
-def _svg(fig) -> str:
-    import matplotlib.pyplot as plt
-
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
-    return buffer.getvalue()
+# --- units -------------------------------------------------------------------------------------
 
 
-def _table(points: list[Point], label_header: str) -> tuple[list[str], list[list[str]]]:
-    groups = list(dict.fromkeys(p.series for p in points))
-    if groups == [""]:
-        return [label_header, "Value"], [[p.label, p.text] for p in points]
+def header_unit(unit: str) -> str:
+    """The unit in a table header, whose cells print values at their own scale (£1.9bn);
+    empty for a count."""
+    family = UNITS[unit][0]
+    return unit if family == "mass" else "" if unit == "count" else family
+
+
+def unit_name(unit: str) -> str:
+    """The unit as a reader sees it on an axis: "£ million", "%", "tonnes" ("" for a count)."""
+    return NAMES.get(unit, header_unit(unit))
+
+
+def with_unit(name: str, unit: str) -> str:
+    """A table header naming its unit: "Essex (%)", "Waste per household (kg)"."""
+    return f"{name} ({header_unit(unit)})" if header_unit(unit) else name
+
+
+def chart_unit(points: list[Point], caption: str) -> str:
+    """The one unit a chart is drawn in; units that cannot share an axis are a ReportError."""
+    unknown = sorted({p.unit for p in points} - UNITS.keys())
+    if unknown:
+        raise ReportError(
+            f"chart '{caption}': unknown unit '{unknown[0]}'; expected one of {', '.join(UNITS)}"
+        )
+    units = list(dict.fromkeys(p.unit for p in points))
+    if len({UNITS[u][0] for u in units}) > 1:
+        mixed = " with ".join(
+            f"{u} ({', '.join(p.label for p in points if p.unit == u)})" for u in units
+        )
+        raise ReportError(
+            f"chart '{caption}' mixes units that cannot share an axis: {mixed}; "
+            "draw them as separate charts"
+        )
+    if len(units) == 1:
+        return units[0]
+    # the largest scale at which every non-zero value is at least 1 (£1.9bn, £186m -> £m)
+    smallest = min((abs(p.value) * UNITS[p.unit][1] for p in points if p.value), default=0)
+    by_scale = sorted(units, key=lambda u: UNITS[u][1], reverse=True)
+    return next((u for u in by_scale if smallest >= UNITS[u][1]), by_scale[-1])
+
+
+def plotted(point: Point, unit: str) -> float:
+    """The point's value in `unit` (exact in Decimal, then a float for drawing)."""
+    return float(point.value * UNITS[point.unit][1] / UNITS[unit][1])
+
+
+def shown(point: Point) -> str:
+    """The value as printed, with its unit when the printed form has none ("1,200 tonnes")."""
+    if point.unit in WORDS and not point.text.endswith(point.unit):
+        return f"{point.text} {point.unit}"
+    if point.unit == "percent" and not point.text.endswith("%"):
+        return f"{point.text}%"
+    return point.text
+
+
+def tick(value: float, unit: str, step: float) -> str:
+    """A value axis label: £500m, 2.5%, 1,000 (as many decimals as the step between ticks)."""
+    exponent = Decimal(repr(round(step, 9))).normalize().as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) and value else 0
+    number = f"{abs(value):,.{places}f}"
+    sign = "-" if value < 0 else ""
+    prefix = UNITS[unit][0] if UNITS[unit][0] in ("£", "€") else ""
+    return f"{sign}{prefix}{number}{TICK_SUFFIX.get(unit, '')}"
+
+
+# --- checks shared by both kinds ---------------------------------------------------------------
+
+
+def _identity(kind: str, caption: str, points: list[Point]) -> str:
+    digest = hashlib.sha256(repr((kind, caption, points)).encode()).hexdigest()
+    return f"chart-{digest[:10]}"
+
+
+def _unique(points: list[Point], caption: str) -> None:
+    seen: set[tuple[str, str]] = set()
+    for p in points:
+        if (p.label, p.series) in seen:
+            where = f"{p.series}, {p.label}" if p.series else p.label
+            raise ReportError(f"chart '{caption}' has two values for {where}; keep one")
+        seen.add((p.label, p.series))
+
+
+def _alt(kind: str, unit: str, caption: str, items: list[str]) -> str:
+    named = f"{kind.capitalize()} ({unit_name(unit)})" if unit_name(unit) else kind.capitalize()
+    return f"{named}. {caption.rstrip('.')}. {'; '.join(items)}."
+
+
+# --- bar charts --------------------------------------------------------------------------------
+
+
+def bar_chart(
+    points: list[Point], caption: str, label_header: str, *, measure: str = "Value"
+) -> Chart | None:
+    """Horizontal bars, one per point, grouped by label when the points carry series.
+
+    `measure` names the values in the table header ("Waste per household (kg)").
+    """
+    if len(points) < 2:
+        return None
+    _unique(points, caption)
+    unit = chart_unit(points, caption)
     labels = list(dict.fromkeys(p.label for p in points))
-    cells = {(p.label, p.series): p.text for p in points}
-    rows = [[label, *(cells.get((label, g), "not available") for g in groups)] for label in labels]
-    return [label_header, *groups], rows
+    series = list(dict.fromkeys(p.series for p in points))
+    kind = "grouped bar chart" if series != [""] else "bar chart"
+    chart_id = _identity(kind, caption, points)
+    if series == [""]:
+        header = [label_header, with_unit(measure, unit)]
+        rows = [[p.label, p.text] for p in points]
+        items = [f"{p.label}: {shown(p)}" for p in points]
+    else:
+        header = [label_header, *(with_unit(s, unit) for s in series)]
+        cells = {(p.label, p.series): p.text for p in points}
+        rows = [[label, *(cells.get((label, s), NO_FIGURE) for s in series)] for label in labels]
+        items = [f"{p.series}, {p.label}: {shown(p)}" for p in points]
+    alt = _alt(kind, unit, caption, items)
+    from essex_report.chart_draw import draw_bars
+
+    svg, width, height = draw_bars(points, labels, series, unit, chart_id, alt)
+    return Chart(svg, caption, alt, header, rows, kind, unit, chart_id, width, height)
 
 
-def _alt(points: list[Point], caption: str, kind: str) -> str:
-    parts = [
-        f"{p.series}, {p.label}: {p.text}" if p.series else f"{p.label}: {p.text}" for p in points
+# --- trend charts ------------------------------------------------------------------------------
+
+
+def year_axis(points: list[Point], years: list[str], caption: str) -> list[FinancialYear]:
+    """Every financial year from the first to the last of `years` and the points' years."""
+    try:
+        found = {parse_year(y) for y in [*years, *(p.label for p in points)]}
+    except ReportError as error:
+        raise ReportError(f"chart '{caption}': {error}") from None
+    first, last = min(found), max(found)
+    return [FinancialYear(n) for n in range(first.start, last.start + 1)]
+
+
+def trend_chart(
+    points: list[Point], years: list[str], caption: str, *, measure: str = "Value"
+) -> Chart | None:
+    """Columns on a year axis holding every financial year from first to last: a year
+    without a figure keeps its place, labelled "no figure". Points labelled by year."""
+    if len(points) < 2:
+        return None
+    axis = year_axis(points, years, caption)
+    points = [Point(parse_year(p.label).label, p.value, p.unit, p.text, p.series) for p in points]
+    _unique(points, caption)
+    unit = chart_unit(points, caption)
+    series = list(dict.fromkeys(p.series for p in points))
+    kind = "grouped column chart" if series != [""] else "column chart"
+    chart_id = _identity(kind, caption, points)
+    cells = {(p.label, p.series): p for p in points}
+    header = ["Year", *(with_unit(s or measure, unit) for s in series)]
+    rows = [
+        [y.label, *(cells[y.label, s].text if (y.label, s) in cells else NO_FIGURE for s in series)]
+        for y in axis
     ]
-    return f"{kind}. {caption}. " + "; ".join(parts) + "."
+    items = []
+    for y in axis:
+        found = [(s, cells.get((y.label, s))) for s in series]
+        said = [f"{s} {shown(p)}".strip() if p else f"{s} {NO_FIGURE}".strip() for s, p in found]
+        items.append(f"{y.label}: {', '.join(said)}")
+    alt = _alt(kind, unit, caption, items)
+    from essex_report.chart_draw import draw_columns
 
-
-def bar_chart(points: list[Point], caption: str, label_header: str) -> Chart | None:
-    if len(points) < 2:
-        return None
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams["svg.hashsalt"] = "essex-report"
-    labels = list(dict.fromkeys(p.label for p in points))
-    groups = list(dict.fromkeys(p.series for p in points))
-    fig, ax = plt.subplots(figsize=(6, 0.9 + 0.45 * len(points)))
-    height = 0.8 / len(groups)
-    for g, group in enumerate(groups):
-        for p in (p for p in points if p.series == group):
-            y = labels.index(p.label) + g * height
-            ax.barh(y, float(p.value), height=height, color=PALETTE[g % len(PALETTE)])
-            ax.annotate(
-                p.text,
-                (float(p.value), y),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9,
-            )
-    ax.set_yticks(
-        [i + 0.4 - height / 2 for i in range(len(labels))],
-        [textwrap.fill(label, 30) for label in labels],
-    )
-    ax.invert_yaxis()
-    ax.set_xticks([])
-    header, rows = _table(points, label_header)
-    return Chart(_svg(fig), caption, _alt(points, caption, "Bar chart"), header, rows)
-
-
-def trend_chart(points: list[Point], years: list[str], caption: str) -> Chart | None:
-    if len(points) < 2:
-        return None
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams["svg.hashsalt"] = "essex-report"
-    fig, ax = plt.subplots(figsize=(6, 3))
-    by_year = {p.label: p for p in points}
-    for i, year in enumerate(years):
-        if year in by_year:
-            ax.bar(i, float(by_year[year].value), color=PALETTE[0])
-    ax.set_xticks(range(len(years)), years)
-    header, rows = _table(points, "Year")
-    return Chart(_svg(fig), caption, _alt(points, caption, "Column chart"), header, rows)
+    svg, width, height = draw_columns(points, axis, series, unit, chart_id, alt)
+    return Chart(svg, caption, alt, header, rows, kind, unit, chart_id, width, height)

@@ -204,7 +204,10 @@ class FigureParts:
             return Parts()
         labels = " and ".join(self.indicator(i).label for i in indicators)
         header = "Figure" if several else "Area"
-        chart = charts.bar_chart([p for p, _ in drawn], f"{labels}, {self.year}", header)
+        measure = "Value" if several else self.indicator(indicators[0]).label
+        chart = charts.bar_chart(
+            [p for p, _ in drawn], f"{labels}, {self.year}", header, measure=measure
+        )
         return self._chart(chart, [f for _, f in drawn], values)
 
     def trend_chart(self, indicator: str, least: int = 3) -> Parts:
@@ -227,7 +230,8 @@ class FigureParts:
         years = [FinancialYear(n).label for n in range(series[0].year.start, self.year.start + 1)]
         basis = BASIS_LABELS[current.basis].lower()
         caption = f"{self.indicator(indicator).label}, {years[0]} to {years[-1]} ({basis})"
-        chart = charts.trend_chart([p for p, _ in drawn], years, caption)
+        measure = self.indicator(indicator).label
+        chart = charts.trend_chart([p for p, _ in drawn], years, caption, measure=measure)
         return self._chart(chart, [f for _, f in drawn], series)
 
     def trends(self, chapter: str, level: int = 2) -> Parts:

@@ -86,7 +86,7 @@ class Year(FigureParts):
         return item.title
 
     def title_of(self, item: Theme | Priority) -> str:
-        """"Aim 1 - Enable inclusive economic growth", "Aim 1 Priority 2 - ..."."""
+        """ "Aim 1 - Enable inclusive economic growth", "Aim 1 Priority 2 - ..."."""
         if isinstance(item, Theme):
             return f"{self.terms.theme} {item.number} - {self.name_of(item)}"
         theme = self.catalogue.themes[item.theme]

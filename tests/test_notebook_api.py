@@ -30,7 +30,7 @@ def test_a_narrative_chart_line_becomes_a_chart_and_its_data(report):
     kinds = [p.kind for p in parts]
     assert kinds == ["markdown", "chart", "chart-data", "markdown"]
     chart = parts[1]
-    assert chart.svg.startswith("<?xml") and "52%" in chart.alt and "58.5%" in chart.alt
+    assert chart.svg.startswith("<svg") and "52%" in chart.alt and "58.5%" in chart.alt
     assert "#### What next?" in parts[3].markdown and "*working*" in parts[3].markdown
 
 
