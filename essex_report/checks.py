@@ -17,7 +17,7 @@ from essex_report.data import (
     load_values,
 )
 from essex_report.errors import Problem
-from essex_report.figures import FUNDING_LINES, FUNDING_SHARES, SPENDING_LINES, with_derived
+from essex_report.figures import FUNDING_LINES, FUNDING_SHARES, with_derived
 from essex_report.formatting import PLAIN_UNITS, SCALE, format_value
 from essex_report.text import (
     CHART_LINE,
@@ -305,25 +305,35 @@ def _check_shares(data: YearData, problems: list[Problem], data_dir: Path) -> No
 
 
 def _check_reconciliation(data: YearData, problems: list[Problem], data_dir: Path) -> None:
-    """Warn when a year's funding lines and spending lines, on one basis, do not agree."""
-    funding = [data.get(i) for i in FUNDING_LINES]
-    spending = [data.get(i) for i in SPENDING_LINES]
-    if any(v is None for v in funding + spending):
+    """Say how a year's funding lines reconcile with its spending, or why they cannot."""
+    funding = {i: data.get(i) for i in FUNDING_LINES}
+    given = [v for v in funding.values() if v is not None]
+    if not given:
+        return  # no funding lines: nothing to reconcile
+    file = paths.shown(paths.year_data_dir(data.year, data_dir) / paths.VALUES_FILE)
+
+    def warn(message: str) -> None:
+        problems.append(Problem(file, f"{data.year}: {message}", level="warning"))
+
+    missing = [i for i, v in funding.items() if v is None]
+    if missing or len({v.basis for v in given}) != 1:
+        what = f"{', '.join(missing)} missing" if missing else "on different bases"
+        warn(
+            f"the funding lines cannot be reconciled with spending ({what}): what spending "
+            "they leave uncovered is not known, and the report does not say"
+        )
         return
-    if len({v.basis for v in funding + spending}) != 1:
-        return
-    total_in = sum(v.value for v in funding)
-    total_out = sum(v.value for v in spending)
-    difference = total_out - total_in
-    if abs(difference) >= Decimal("0.1"):
-        word = "less" if difference > 0 else "more"
-        file = paths.shown(paths.year_data_dir(data.year, data_dir) / paths.VALUES_FILE)
-        problems.append(
-            Problem(
-                file,
-                f"{data.year}: the funding lines add up to £{total_in:,}m, £{abs(difference):,}m "
-                f"{word} than the spending lines (£{total_out:,}m); a line such as use of reserves "
-                "may be missing, so shares are stated as shares of the funding lines",
-                level="warning",
-            )
+    gap = data.get("funding_gap")
+    if gap is None:
+        warn(
+            "no spending total is published on the same basis as the funding lines (every "
+            "budget line by service, or total spending); the report gives shares of the funding "
+            "lines, not of spending"
+        )
+    elif abs(gap.value) >= Decimal("0.1"):
+        word = "less" if gap.value > 0 else "more"
+        warn(
+            f"the funding lines add up to £{data.get('funding_lines_total').value:,}m, "
+            f"£{abs(gap.value):,}m {word} than spending; the report shows the difference in "
+            "words and in the funding chart (a line such as use of reserves may be missing)"
         )

@@ -246,13 +246,8 @@ class FigureParts:
         return Parts([Part(heading("Trends", level)), *found]) if found else Parts()
 
     def funding_chart(self) -> Parts:
-        """How spending was funded: the share from each source, saying what it is a share of."""
-        from essex_report.figures import FUNDING_SHARES
+        """How spending was funded: each source's share, saying what it is a share of (see
+        essex_report.funding)."""
+        from essex_report.funding import funding_chart
 
-        share = self.value(FUNDING_SHARES[0])
-        caption = (
-            "Share of funding from each source (shares of the published funding lines)"
-            if share is not None and share.derived
-            else "Share of spending funded by each source"
-        )
-        return self.bar_chart(list(FUNDING_SHARES), caption, "Source of funding")
+        return funding_chart(self)

@@ -14,15 +14,22 @@ HUNDRED = Decimal(100)
 
 @dataclass(frozen=True)
 class Derivation:
-    """How one indicator is computed from others of the same year, basis and breakdown."""
+    """How one indicator is computed from others of the same year, basis and breakdown.
+    `unless`: the rule does not apply when the year has any of these indicators (a share of
+    the funding lines is not worked out where a share of spending can be)."""
 
     inputs: tuple[str, ...]
     compute: Callable[..., Decimal]
     method: str
+    unless: tuple[str, ...] = ()
 
 
-def _share(part: Decimal, *others: Decimal) -> Decimal:
-    return part * HUNDRED / (part + sum(others))
+def _of(part: Decimal, whole: Decimal) -> Decimal:
+    return part * HUNDRED / whole
+
+
+def _of_billions(part: Decimal, whole_bn: Decimal) -> Decimal:
+    return part * HUNDRED / (whole_bn * 1000)  # part in £m, whole in £bn
 
 
 FUNDING_LINES = ("funding_council_tax", "funding_business_rates", "funding_income_grants")
@@ -31,6 +38,12 @@ FUNDING_SHARES = (
     "funding_share_business_rates",
     "funding_share_grants_fees",
 )
+LINE_SHARES = (
+    "funding_line_share_council_tax",
+    "funding_line_share_business_rates",
+    "funding_line_share_grants_fees",
+)
+SPENDING_TOTALS = ("spend_budget_total", "spend_total")
 # A complete set of budget lines by service (2020/21's), which funding lines should match.
 SPENDING_LINES = (
     "spend_budget_education_skills",
@@ -41,36 +54,80 @@ SPENDING_LINES = (
     "spend_budget_infrastructure",
     "spend_budget_other",
 )
+BUDGET_TOTAL = "total budgeted spending (the budget lines by service added up)"
 
-# Tried in order; a typed value always wins over a derivation.
-DERIVATIONS: dict[str, tuple[Derivation, ...]] = {
-    "funding_share_grants_fees": (
+
+def _shares_of_spending(line: str, name: str) -> tuple[Derivation, ...]:
+    """A funding line as a share of spending: of total budgeted spending, else of total
+    spending (both on the line's basis)."""
+    return (
+        Derivation((line, "spend_budget_total"), _of, f"{name} as a share of {BUDGET_TOTAL}"),
+        Derivation((line, "spend_total"), _of_billions, f"{name} as a share of total spending"),
+    )
+
+
+def _share_of_lines(line: str, name: str) -> tuple[Derivation, ...]:
+    others = tuple(i for i in FUNDING_LINES if i != line)
+    return (
         Derivation(
-            ("funding_income_grants", "funding_council_tax", "funding_business_rates"),
-            _share,
-            "income and grants as a share of the funding lines",
+            (line, *others),
+            lambda part, *rest: _of(part, part + sum(rest)),
+            f"{name} as a share of the published funding lines (council tax, business rates, "
+            "income and grants); no spending total is published on the same basis",
+            unless=SPENDING_TOTALS,
         ),
+    )
+
+
+# Tried in order, totals first; a typed value always wins over a derivation.
+DERIVATIONS: dict[str, tuple[Derivation, ...]] = {
+    "spend_budget_total": (
+        Derivation(SPENDING_LINES, lambda *lines: sum(lines), f"{BUDGET_TOTAL}"),
+    ),
+    "funding_lines_total": (
+        Derivation(
+            FUNDING_LINES, lambda *lines: sum(lines), "the published funding lines added up"
+        ),
+    ),
+    "funding_gap": (
+        Derivation(
+            ("spend_budget_total", *FUNDING_LINES),
+            lambda total, *lines: total - sum(lines),
+            f"{BUDGET_TOTAL} less the published funding lines",
+        ),
+        Derivation(
+            ("spend_total", *FUNDING_LINES),
+            lambda total, *lines: total * 1000 - sum(lines),
+            "total spending less the published funding lines",
+        ),
+    ),
+    "funding_share_council_tax": _shares_of_spending("funding_council_tax", "council tax"),
+    "funding_share_business_rates": _shares_of_spending("funding_business_rates", "business rates"),
+    "funding_share_grants_fees": (
+        *_shares_of_spending("funding_income_grants", "income and grants"),
         Derivation(
             ("funding_share_council_tax", "funding_share_business_rates"),
             lambda ct, br: HUNDRED - ct - br,
-            "100% less the shares funded by council tax and business rates",
+            "100% less the shares of spending funded by council tax and business rates",
         ),
     ),
-    "funding_share_council_tax": (
+    "funding_share_not_covered": (
         Derivation(
-            FUNDING_LINES,
-            _share,
-            "council tax as a share of the funding lines (council tax, business rates, "
-            "income and grants)",
+            ("funding_gap", "spend_budget_total"),
+            _of,
+            f"spending not covered by the published funding lines, as a share of {BUDGET_TOTAL}",
         ),
-    ),
-    "funding_share_business_rates": (
         Derivation(
-            ("funding_business_rates", "funding_council_tax", "funding_income_grants"),
-            _share,
-            "business rates as a share of the funding lines",
+            ("funding_gap", "spend_total"),
+            _of_billions,
+            "spending not covered by the published funding lines, as a share of total spending",
         ),
     ),
+    "funding_line_share_council_tax": _share_of_lines("funding_council_tax", "council tax"),
+    "funding_line_share_business_rates": _share_of_lines(
+        "funding_business_rates", "business rates"
+    ),
+    "funding_line_share_grants_fees": _share_of_lines("funding_income_grants", "income and grants"),
     "band_d_total": (
         Derivation(
             ("band_d_general", "band_d_social_care"),
@@ -114,8 +171,16 @@ def _derive(
             continue
         if len({v.basis for v in inputs}) != 1:
             continue  # never combine a budget with an outturn
+        if any(
+            (other := data.get(i)) is not None and other.basis == inputs[0].basis
+            for i in rule.unless
+        ):
+            continue
         places = cat.indicators[indicator].decimals
-        result = rule.compute(*(v.value for v in inputs))
+        try:
+            result = rule.compute(*(v.value for v in inputs))
+        except ArithmeticError:  # a zero total: there is no share to give
+            continue
         result = result.quantize(Decimal(1).scaleb(-(1 if places is None else places)))
         return Value(
             data.year,
