@@ -39,8 +39,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _build_all(args: argparse.Namespace, renderer, formats: tuple[str, ...]) -> int:
     """Every year with data, each into its own folder, then report/index.html."""
-    from essex_report.checks import load_workbook
-    from essex_report.data import years_with_data
+    from essex_report.load import load_workbook, years_with_data
     from essex_report.pipeline import build_year, write_index
     from essex_report.status import year_status
 
@@ -88,7 +87,7 @@ def cmd_new_year(args: argparse.Namespace) -> int:
 
 
 def cmd_years(args: argparse.Namespace) -> int:
-    from essex_report.checks import load_workbook
+    from essex_report.load import load_workbook
     from essex_report.status import year_status
 
     book = load_workbook(args.data_dir)
@@ -101,7 +100,7 @@ def cmd_years(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from essex_report.checks import load_workbook
+    from essex_report.load import load_workbook
 
     year = parse_year(args.year) if args.year is not None else None
     book = load_workbook(args.data_dir, year)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
-from essex_report.data import Catalogue, Value, YearData
+from essex_report import paths
+from essex_report.data import Catalogue, Value, Workbook, YearData
+from essex_report.errors import Problem
 from essex_report.formatting import format_change, format_percent_change
 
 HUNDRED = Decimal(100)
@@ -88,17 +91,45 @@ DERIVATIONS: dict[str, tuple[Derivation, ...]] = {
 }
 
 
-def with_derived(data: YearData, cat: Catalogue) -> YearData:
+def derive(book: Workbook) -> Workbook:
+    """The second step of loading: every year's derived figures added to its values."""
+    for year, data in book.years.items():
+        book.years[year] = with_derived(data, book.catalogue, book.problems, book.data_dir)
+    return book
+
+
+def with_derived(
+    data: YearData,
+    cat: Catalogue,
+    problems: list[Problem] | None = None,
+    data_dir: Path = paths.DATA_DIR,
+) -> YearData:
     """The year's values plus every derived figure whose inputs are all present (derived
     figures may feed others, so derive until nothing new appears)."""
     out = YearData(data.year, dict(data.values), data.listed, data.readable)
+    failed: set[str] = set()
     found = True
     while found:
         found = False
         for indicator, rules in DERIVATIONS.items():
-            if indicator not in cat.indicators or out.get(indicator):
+            if indicator not in cat.indicators or out.get(indicator) or indicator in failed:
                 continue
-            value = _derive(indicator, rules, out, cat)
+            try:
+                value = _derive(indicator, rules, out, cat)
+            except ArithmeticError:  # a division by zero: the inputs add up to nothing
+                failed.add(indicator)
+                if problems is not None:
+                    file = paths.year_data_dir(data.year, data_dir) / paths.VALUES_FILE
+                    problems.append(
+                        Problem(
+                            paths.shown(file),
+                            f"{indicator} cannot be derived for {data.year}: its inputs "
+                            f"({', '.join(rules[0].inputs)}) divide by zero; it is printed "
+                            "as not available",
+                            level="warning",
+                        )
+                    )
+                continue
             if value is not None:
                 out.values[(indicator, "")] = value
                 found = True

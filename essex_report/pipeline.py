@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from essex_report import paths, register
-from essex_report.checks import load_workbook
 from essex_report.data import Source, raise_for
 from essex_report.errors import BuildError
 from essex_report.kernels import quiet_kernel_manager, stop_kernels
+from essex_report.load import load_workbook
 from essex_report.render import BuiltinRenderer, QuartoRenderer, ReportConfig, load_config
 from essex_report.stitch import Stitched, stitch_notebook, write_document
 from essex_report.text import escape, pipe_table

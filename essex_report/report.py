@@ -13,11 +13,11 @@ from pathlib import Path
 
 from essex_report import paths
 from essex_report.charts import Bar, Chart, bar_chart
-from essex_report.checks import Workbook, load_workbook
-from essex_report.data import Indicator, Value, raise_for
+from essex_report.data import Indicator, Value, Workbook, raise_for
 from essex_report.errors import ReportError
 from essex_report.figures import change
 from essex_report.formatting import format_value
+from essex_report.load import load_workbook
 from essex_report.register import CHART_METADATA, REGISTER_MIME, Record
 from essex_report.text import PLACEHOLDER, REFERENCE, Block, escape, fill, pipe_table
 from essex_report.years import FinancialYear, parse_year

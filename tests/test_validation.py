@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from essex_report.checks import load_workbook
 from essex_report.cli import main
+from essex_report.load import load_workbook
 from essex_report.years import parse_year
 
 from .conftest import FIXTURES
