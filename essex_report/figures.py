@@ -124,8 +124,8 @@ def with_derived(
                         Problem(
                             paths.shown(file),
                             f"{indicator} cannot be derived for {data.year}: its inputs "
-                            f"({', '.join(rules[0].inputs)}) divide by zero; it is printed "
-                            "as not available",
+                            "divide by zero (do the lines it is a share of add up to 0?); it "
+                            "is printed as not available",
                             level="warning",
                         )
                     )
@@ -139,6 +139,9 @@ def with_derived(
 def _derive(
     indicator: str, rules: tuple[Derivation, ...], data: YearData, cat: Catalogue
 ) -> Value | None:
+    """The first rule whose inputs are present and agree; ArithmeticError when the only rules
+    that could run divide by zero."""
+    error: ArithmeticError | None = None
     for rule in rules:
         inputs = [data.get(i) for i in rule.inputs]
         if any(v is None for v in inputs):
@@ -146,8 +149,12 @@ def _derive(
         if len({v.basis for v in inputs}) != 1:
             continue  # never combine a budget with an outturn
         places = cat.indicators[indicator].decimals
-        result = rule.compute(*(v.value for v in inputs))
-        result = result.quantize(Decimal(1).scaleb(-(1 if places is None else places)))
+        try:
+            result = rule.compute(*(v.value for v in inputs))
+            result = result.quantize(Decimal(1).scaleb(-(1 if places is None else places)))
+        except ArithmeticError as raised:
+            error = raised
+            continue
         return Value(
             data.year,
             indicator,
@@ -159,6 +166,8 @@ def _derive(
             "",
             derived=True,
         )
+    if error is not None:
+        raise error
     return None
 
 

@@ -86,27 +86,62 @@ def parse_line(
         return next(csv.reader([text], strict=True), [])
     except csv.Error as error:
         reason = str(error)
-        partial = [] if "limit" in reason else next(csv.reader([text], strict=False), [""])
-        column = header[len(partial) - 1] if 0 < len(partial) <= len(header) else None
-        if "limit" in reason:
-            message = (
-                f"a field is longer than {csv.field_size_limit()} characters; "
-                "is a closing quote missing, or is this the right file?"
-            )
-        elif "end of data" in reason:
-            message = (
-                "a double quote opens a field that is not closed on this line (a field cannot "
-                'span lines); close it with " or remove it'
-            )
-        elif "expected after" in reason:
-            message = (
-                "a quoted field has text after its closing quote; write the whole field in "
-                'double quotes and double any quote inside it ("")'
-            )
-        else:
-            message = f"is not valid CSV ({reason}); save the file again as CSV UTF-8"
-        problems.append(Problem(file, message, line=number, column=column))
-        return None
+    index = _bad_field(text)
+    column = header[index] if index < len(header) else None
+    if "limit" in reason:
+        column = None
+        message = (
+            f"a field is longer than {csv.field_size_limit()} characters; "
+            "is a closing quote missing, or is this the right file?"
+        )
+    elif "end of data" in reason:
+        message = (
+            "a double quote opens a field that is not closed on this line (a field cannot "
+            'span lines); close it with " or remove it'
+        )
+    elif "expected after" in reason:
+        message = (
+            "a quoted field has text after its closing quote; write the whole field in "
+            'double quotes and double any quote inside it ("")'
+        )
+    else:
+        message = f"is not valid CSV ({reason}); save the file again as CSV UTF-8"
+    problems.append(Problem(file, message, line=number, column=column))
+    return None
+
+
+def salvage(text: str) -> list[str]:
+    """The fields of a line that does not parse, read leniently: only to know which row it
+    was (its key), never to use its values."""
+    try:
+        return next(csv.reader([text], strict=False), [])
+    except csv.Error:
+        return []
+
+
+def _bad_field(text: str) -> int:
+    """The index of the field where a line stops being CSV: a quote that never closes, or
+    text after a closing quote."""
+    field, quoted, closed, start = 0, False, False, True
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if quoted:
+            if char == '"' and text[position + 1 : position + 2] == '"':
+                position += 1  # a doubled quote inside a quoted field
+            elif char == '"':
+                quoted, closed = False, True
+        elif char == ",":
+            field, closed, start = field + 1, False, True
+            position += 1
+            continue
+        elif closed:
+            return field
+        elif char == '"' and start:
+            quoted = True
+        start = False
+        position += 1
+    return field
 
 
 def _header_problems(file: str, header: list[str], table: schema.Table) -> list[Problem]:
@@ -166,8 +201,14 @@ def read_table(
     rows: list[Row] = []
     seen: dict[tuple[str, ...], int] = {}
     for line, raw in enumerate(lines[1:], start=2):
-        record = parse_line(raw, line, file, header, problems) if raw.strip() else None
-        if not record or not any(cell.strip() for cell in record):
+        if not raw.strip():
+            continue
+        record = parse_line(raw, line, file, header, problems)
+        if record is None:  # its problem is reported; listed by its key, never used
+            record = salvage(raw)
+            if len(record) != len(header):
+                continue
+        if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
             problems.append(
