@@ -57,13 +57,13 @@ def check_output_folder(output: Path, data_dir: Path) -> None:
         "the notebooks folder": paths.NOTEBOOKS_DIR,
         "the essex_report package": paths.PACKAGE_DIR,
     }
+    if output == paths.ROOT:
+        raise ReportError(f"{where} is the repository itself; use its report/ folder")
     for name, folder in protected.items():
         if _inside(output, folder.resolve()):
             raise ReportError(f"{where} is {name} or inside it; choose another folder")
         if _inside(folder.resolve(), output):
             raise ReportError(f"{where} holds {name}; choose another folder")
-    if output == paths.ROOT:
-        raise ReportError(f"{where} is the repository itself; use its report/ folder")
     if output.exists() and not output.is_dir():
         raise ReportError(f"{where} is a file; give a folder")
     stranger = _stranger(output)
