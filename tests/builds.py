@@ -17,17 +17,28 @@ def tiny_notebook(path: Path, *cells: str) -> Path:
     parameters = {
         "cell_type": "code",
         "execution_count": None,
+        "id": "parameters",
         "metadata": {"tags": ["parameters"]},
         "outputs": [],
         "source": 'year = "2019/20"\ndata_dir = ""',
     }
     code = [
-        {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": s}
-        for s in cells
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": f"cell-{n}",
+            "metadata": {},
+            "outputs": [],
+            "source": source,
+        }
+        for n, source in enumerate(cells)
     ]
     notebook = {
         "cells": [parameters, *code],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
         "nbformat": 4,
         "nbformat_minor": 5,
     }
