@@ -196,13 +196,19 @@ def _seconds(text: str) -> int:
 def _resolve_paths(args: argparse.Namespace) -> None:
     """Every path of the command line made absolute once, against the caller's working
     folder: the notebooks run elsewhere and must read exactly what was checked here."""
-    data_dir = Path(args.data_dir).expanduser().resolve()
+    try:
+        data_dir = Path(args.data_dir).expanduser().resolve()
+    except RuntimeError:  # a symbolic link loop (Python 3.11)
+        raise ReportError(f"--data-dir {args.data_dir} is a symbolic link that loops") from None
     if not data_dir.is_dir():
         what = "is a file" if data_dir.exists() else "does not exist"
         raise ReportError(f"--data-dir {args.data_dir} {what}; give the data folder")
     args.data_dir = data_dir
     if getattr(args, "output", None) is not None:
-        args.output = Path(args.output).expanduser().resolve()
+        try:
+            args.output = Path(args.output).expanduser().resolve()
+        except RuntimeError:
+            raise ReportError(f"--output {args.output} is a symbolic link that loops") from None
     quarto = getattr(args, "quarto", None)
     if quarto and os.sep not in quarto:
         args.quarto = shutil.which(quarto) or quarto  # a name is looked up on PATH now

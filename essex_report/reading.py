@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import difflib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,11 +34,14 @@ def _refused(path: Path, root: Path | None) -> str | None:
             "into the data folder instead"
         )
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except FileNotFoundError:
         return "the file is missing"
-    if path.is_dir():
+    size = status.st_size
+    if stat.S_ISDIR(status.st_mode):
         return "is a folder; expected a file"
+    if not stat.S_ISREG(status.st_mode):  # a pipe or a device would block or never end
+        return "is not a regular file (a pipe or a device?); expected a file"
     if size > limits.MAX_DATA_FILE_BYTES:
         return (
             f"is {size / 2**20:.0f} MB; a data file may be at most "

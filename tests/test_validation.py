@@ -21,7 +21,7 @@ CASES = sorted(p.name for p in (FIXTURES / "broken").iterdir() if p.is_dir())
 
 def apply_case(name: str, data: Path) -> dict:
     """Put a broken case over a copy of the good data: its files, and what case.yml says to
-    delete, link (symlinks) or grow to a size (sizes, as sparse files)."""
+    delete, link (symlinks), make a named pipe (fifos) or grow (sizes, as sparse files)."""
     case = FIXTURES / "broken" / name
     spec = yaml.safe_load((case / "case.yml").read_text())
     for relative in spec.get("delete", []):
@@ -39,6 +39,8 @@ def apply_case(name: str, data: Path) -> dict:
             link.unlink()
         link.parent.mkdir(parents=True, exist_ok=True)
         os.symlink(target, link)
+    for relative in spec.get("fifos", []):
+        os.mkfifo(data / relative)
     for relative, size in spec.get("sizes", {}).items():
         with open(data / relative, "ab") as handle:
             handle.truncate(size)
