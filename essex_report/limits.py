@@ -32,7 +32,7 @@ def cell_timeout(config: Path = paths.QUARTO_CONFIG) -> int:
 
 
 def positive_seconds(value: object, where: str) -> int:
-    if isinstance(value, bool) or not re.fullmatch(r"[0-9]{1,6}", str(value)):
+    if isinstance(value, bool) or not re.fullmatch(r"[0-9]{1,9}", str(value)):
         raise ReportError(f"{where} is {value!r}; expected a whole number of seconds such as 600")
     seconds = int(str(value))
     if not 1 <= seconds <= 24 * 3600:
