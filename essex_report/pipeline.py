@@ -87,7 +87,15 @@ def appendix(
     listed = "\n".join(
         "- "
         + escape(", ".join(p for p in (s.title, s.publisher, s.published) if p))
-        + (f": <{s.url}>" if s.url else escape(f" (text of the published document: {s.id})"))
+        + (
+            f": <{s.url}>"
+            if s.url
+            # A web page cited at an http:// address has no checked https link: its address
+            # is printed as text.
+            else escape(f" (cited at {s.id})")
+            if s.id.startswith("http")
+            else escape(f" (text of the published document: {s.id})")
+        )
         for s in used
     )
     return f"# About the figures\n\n{intro}\n\n{table}\n\n## Sources\n\n{listed}\n"
