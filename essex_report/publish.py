@@ -82,15 +82,17 @@ def _stranger(output: Path) -> str | None:
     marked = (output / MARKER).is_file()
     for entry in sorted(output.iterdir()):
         name = entry.name
+        if entry.is_symlink():  # a build never makes one; it could lead anywhere
+            return name
         if name == MARKER or name.startswith((".build-", ".old-")) or name == ".locks":
             continue
         if name == "index.html" and marked:
             continue
         if name in REPOSITORY_ENTRIES and output == paths.REPORT_DIR.resolve():
             continue
-        if name == FAILED and entry.is_dir() and not entry.is_symlink():
+        if name == FAILED and entry.is_dir():
             continue
-        if YEAR_FOLDER.fullmatch(name) and entry.is_dir() and not entry.is_symlink():
+        if YEAR_FOLDER.fullmatch(name) and entry.is_dir():
             inner = next((e.name for e in entry.iterdir() if e.name not in YEAR_ENTRIES), None)
             if inner is None:
                 continue
@@ -153,6 +155,8 @@ def clean_stale(report_dir: Path) -> list[Path]:
     lost machine), and put back or remove reports a killed build had set aside."""
     removed = []
     for folder in sorted(report_dir.glob(".build-*")):
+        if folder.is_symlink() or not folder.is_dir():
+            continue  # not a build's (the output folder check refuses it)
         owner = folder / OWNER
         if owner.is_file():
             with open(owner) as handle:
@@ -169,7 +173,7 @@ def clean_stale(report_dir: Path) -> list[Path]:
         removed.append(folder)
     for old in sorted(report_dir.glob(".old-*")):
         found = re.fullmatch(r"\.old-([0-9]{4}-[0-9]{2})-([0-9]+)", old.name)
-        if found is None or _alive(int(found[2])):
+        if found is None or old.is_symlink() or _alive(int(found[2])):
             continue
         final = report_dir / found[1]
         if final.exists():

@@ -84,6 +84,8 @@ def test_an_output_folder_holding_data_or_code_is_refused(
         ({"2019-20/values.csv": "indicator"}, "2019-20/values.csv"),
         ({"index.html": "<p>my web site</p>"}, "index.html"),  # no build wrote it
         ({"frameworks.csv": "id"}, "frameworks.csv"),
+        ({"2019-20": "-> data"}, "2019-20"),  # a link where a report folder belongs
+        ({".locks": "-> data"}, ".locks"),  # a link where the build writes its locks
     ],
 )
 def test_an_output_folder_holding_anything_but_reports_is_refused(
@@ -92,9 +94,13 @@ def test_an_output_folder_holding_anything_but_reports_is_refused(
     output = tmp_path / "out"
     for relative, text in content.items():
         (output / relative).parent.mkdir(parents=True, exist_ok=True)
-        (output / relative).write_text(text)
-    before = listing(output)
+        if text == "-> data":
+            (output / relative).symlink_to(good_data, target_is_directory=True)
+        else:
+            (output / relative).write_text(text)
+    before, data_before = listing(output), listing(good_data)
     assert build(output, good_data) == 1
+    assert listing(good_data) == data_before
     assert capsys.readouterr().err.strip() == (
         f"essex-report: --output {output} holds {stranger}, which is not part of a report; "
         "a build replaces report folders, so it writes only into an empty folder or one of "
