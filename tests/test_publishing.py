@@ -19,7 +19,6 @@ from essex_report import paths
 from essex_report.cli import main
 
 from .builds import reuse_executed
-from .conftest import essex_report
 
 REPORT_FILES = ("annual-report.html", "annual-report.pdf", "figures.csv")
 
@@ -318,7 +317,3 @@ def essex_report_shell(command: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         ["bash", "-c", command], capture_output=True, text=True, cwd=paths.ROOT, timeout=120
     )
-
-
-def test_essex_report_helper_is_used():  # keeps the shared helper import honest
-    assert callable(essex_report)
