@@ -36,4 +36,5 @@ lint: $(STAMP) ## ruff, and notebooks stored without outputs
 	$(BIN)/ruff format --check essex_report tests
 
 clean: ## remove built reports (keeps .venv)
-	rm -rf report/[0-9]*-[0-9]* report/index.html report/.locks report/.build-* report/.old-*
+	rm -rf report/[0-9]*-[0-9]* report/index.html report/.locks report/.build-* report/.old-* \
+		report/failed report/.essex-report

@@ -8,7 +8,8 @@ import json
 import re
 
 from essex_report import paths
-from essex_report.checks import Workbook, typed_figures
+from essex_report.checks import typed_figures
+from essex_report.data import Workbook
 from essex_report.errors import Problem, ReportError
 from essex_report.figure_parts import NOT_AVAILABLE, FigureParts
 from essex_report.markup import escape

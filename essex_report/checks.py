@@ -3,86 +3,29 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+import re
 from decimal import Decimal
 from pathlib import Path
 
 from essex_report import paths, schema
-from essex_report.data import (
-    Catalogue,
-    Framework,
-    Value,
-    YearData,
-    load_catalogue,
-    load_values,
-)
+from essex_report.data import Catalogue, Framework, Value, Workbook, YearData
 from essex_report.errors import Problem
-from essex_report.figures import FUNDING_LINES, FUNDING_SHARES, with_derived
+from essex_report.figures import FUNDING_LINES, FUNDING_SHARES
 from essex_report.formatting import PLAIN_UNITS, SCALE, format_value
-from essex_report.text import (
-    CHART_LINE,
-    PLACEHOLDER,
-    REFERENCE,
-    Narrative,
-    literal_numbers,
-    read_narrative,
-)
+from essex_report.text import CHART_LINE, PLACEHOLDER, REFERENCE, Narrative, literal_numbers
 from essex_report.years import FinancialYear, parse_year
 
 FIXED_NARRATIVES = ("foreword.md", "resources.md", "contact.md", "performance/introduction.md")
 SHARE_TOLERANCE = Decimal("0.5")  # percentage points: published shares are rounded
+# What is left of a placeholder that does not close: `{{spend_total}`, `{{spend_total`, `x}}`.
+BROKEN_PLACEHOLDER = re.compile(r"\{\{[^{}\s]*\}?|\{?[^{}\s]*\}\}")
 
 
-@dataclass
-class Workbook:
-    """Everything loaded from data/, with the problems found on the way."""
-
-    data_dir: Path
-    catalogue: Catalogue
-    years: dict[FinancialYear, YearData] = field(default_factory=dict)
-    narratives: dict[FinancialYear, dict[str, Narrative]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-    def data(self, year: FinancialYear) -> YearData:
-        return self.years.get(year) or YearData(year)
-
-
-def load_workbook(data_dir: Path = paths.DATA_DIR, only: FinancialYear | None = None) -> Workbook:
-    """Load the catalogues and every year (values of all years, narrative of `only` or all)."""
-    from essex_report.data import years_with_data
-
-    problems: list[Problem] = []
-    cat = load_catalogue(data_dir, problems)
-    book = Workbook(data_dir, cat, problems=problems)
-    years = years_with_data(data_dir)
-    if only is not None and only not in years:
-        problems.append(
-            Problem(
-                paths.shown(paths.year_data_dir(only, data_dir)),
-                f"there is no data for {only}; years with data: "
-                f"{', '.join(y.label for y in years) or 'none'} "
-                f"(start one with: essex-report new-year {only})",
-            )
-        )
-        return book
-    for year in years:
-        book.years[year] = with_derived(load_values(year, data_dir, cat, problems), cat)
-    for year in years if only is None else [only]:
-        book.narratives[year] = _load_narratives(year, data_dir, problems)
+def check(book: Workbook) -> Workbook:
+    """The third step of loading: what spans files, for every year whose narrative is loaded."""
+    for year in book.narratives:
         check_year(book, year)
     return book
-
-
-def _load_narratives(
-    year: FinancialYear, data_dir: Path, problems: list[Problem]
-) -> dict[str, Narrative]:
-    folder = paths.year_data_dir(year, data_dir) / paths.NARRATIVE_DIR
-    found: dict[str, Narrative] = {}
-    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
-        doc = read_narrative(path, problems)
-        if doc is not None:
-            found[path.relative_to(folder).as_posix()] = doc
-    return found
 
 
 def check_year(book: Workbook, year: FinancialYear) -> None:
@@ -102,6 +45,7 @@ def check_year(book: Workbook, year: FinancialYear) -> None:
                 )
             )
         _check_name(name, doc, cat, framework, book.problems)
+        _check_structure(doc, book.problems)
         _check_placeholders(doc, year, book)
         _check_typed_figures(doc, book.data(year), index, cat, book.problems)
     _check_shares(book.data(year), book.problems, book.data_dir)
@@ -140,6 +84,47 @@ def _check_name(
             f"{hint}; expected one of the files listed in data/README.md",
         )
     )
+
+
+def _check_structure(doc: Narrative, problems: list[Problem]) -> None:
+    """Headings that follow each other level by level, with no placeholder in them, and every
+    placeholder closed: anything else would be printed wrongly or break the PDF."""
+    file = paths.shown(doc.path)
+    previous = 1  # a file's words sit under the chapter's heading: its first heading is ##
+    for block in doc.blocks:
+        if block.kind != "heading":
+            continue
+        level = max(block.level, 2)  # a # heading prints as ##
+        if level > previous + 1:
+            problems.append(
+                Problem(
+                    file,
+                    f"the heading '{'#' * block.level} {block.text}' skips a level; make it "
+                    f"{'#' * (previous + 1)} (a file starts at ##, and each level goes one down)",
+                    line=block.line,
+                )
+            )
+        previous = level
+        if "{{" in block.text or "}}" in block.text:
+            problems.append(
+                Problem(
+                    file,
+                    f"the heading '{block.text}' holds a placeholder; a heading is printed as "
+                    "written, so put the figure in the text under it",
+                    line=block.line,
+                )
+            )
+    for line, text in doc.texts():
+        rest = PLACEHOLDER.sub(" ", text)
+        for match in BROKEN_PLACEHOLDER.finditer(rest):
+            name = match.group(0).strip("{}") or "indicator_id"
+            problems.append(
+                Problem(
+                    file,
+                    f"'{match.group(0)}' is a placeholder that is not closed; write {{{{{name}}}}}",
+                    line=line,
+                )
+            )
 
 
 def _check_placeholders(doc: Narrative, year: FinancialYear, book: Workbook) -> None:

@@ -4,12 +4,15 @@ line for people (exit 1), with the traceback only under --debug."""
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import shutil
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from essex_report import paths
+from essex_report import limits, paths
 from essex_report.errors import ReportError
 from essex_report.kernels import stop_kernels
 from essex_report.years import parse_year
@@ -17,21 +20,24 @@ from essex_report.years import parse_year
 
 def cmd_build(args: argparse.Namespace) -> int:
     from essex_report.pipeline import build_year
+    from essex_report.publish import check_output_folder
+    from essex_report.render import choose_renderer
 
     if args.all == (args.year is not None):
         raise ReportError("say which year to build: --year 2019/20, or --all for every year")
-    from essex_report.render import choose_renderer
-
+    year = parse_year(args.year) if args.year is not None else None
+    check_output_folder(args.output, args.data_dir)  # before anything is written
     renderer = choose_renderer(args.quarto)
     formats = ("html", "pdf", "docx") if args.word else ("html", "pdf")
     if args.all:
         return _build_all(args, renderer, formats)
     result = build_year(
-        parse_year(args.year),
+        year,
         renderer,
         data_dir=args.data_dir,
         report_dir=args.output,
         formats=formats,
+        cell_timeout=args.cell_timeout,
     )
     _print_result(result)
     return 0
@@ -39,8 +45,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _build_all(args: argparse.Namespace, renderer, formats: tuple[str, ...]) -> int:
     """Every year with data, each into its own folder, then report/index.html."""
-    from essex_report.checks import load_workbook
-    from essex_report.data import years_with_data
+    from essex_report.load import load_workbook, years_with_data
     from essex_report.pipeline import build_year, write_index
     from essex_report.status import year_status
 
@@ -50,7 +55,12 @@ def _build_all(args: argparse.Namespace, renderer, formats: tuple[str, ...]) -> 
         try:
             _print_result(
                 build_year(
-                    year, renderer, data_dir=args.data_dir, report_dir=args.output, formats=formats
+                    year,
+                    renderer,
+                    data_dir=args.data_dir,
+                    report_dir=args.output,
+                    formats=formats,
+                    cell_timeout=args.cell_timeout,
                 )
             )
         except ReportError as error:
@@ -88,10 +98,11 @@ def cmd_new_year(args: argparse.Namespace) -> int:
 
 
 def cmd_years(args: argparse.Namespace) -> int:
-    from essex_report.checks import load_workbook
+    from essex_report.load import load_workbook
     from essex_report.status import year_status
 
     book = load_workbook(args.data_dir)
+    args.status = 0
     for year in sorted(book.years):
         print(year_status(book, year).summary())
     errors = [p for p in book.problems if p.level == "error"]
@@ -102,7 +113,7 @@ def cmd_years(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from essex_report.cells import notebook_problems
-    from essex_report.checks import load_workbook
+    from essex_report.load import load_workbook
 
     year = parse_year(args.year) if args.year is not None else None
     book = load_workbook(args.data_dir, year)
@@ -110,6 +121,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if checked in book.years and not any(p.level == "error" for p in book.problems):
             book.problems += notebook_problems(book, checked)
     errors = [p for p in book.problems if p.level == "error"]
+    args.status = 1 if errors else 0  # what a closed pipe (validate | head -1) still exits with
     for problem in book.problems:
         print(problem, file=sys.stderr if problem.level == "error" else sys.stdout)
     for checked in [year] if year else sorted(book.years):
@@ -142,6 +154,13 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--word", action="store_true", help="also write a Word document")
     build.add_argument("--quarto", metavar="PATH", help="the quarto executable to use")
+    build.add_argument(
+        "--cell-timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        help="stop a notebook cell that runs longer than this (default: essex-report: "
+        f"cell-timeout in _quarto.yml, else {limits.CELL_TIMEOUT})",
+    )
     build.set_defaults(run=cmd_build)
 
     validate = commands.add_parser("validate", help="check the data without building")
@@ -175,26 +194,84 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
-def _terminate(signum, frame):  # SIGTERM stops a build the way Ctrl-C does
+def _seconds(text: str) -> int:
+    try:
+        return limits.positive_seconds(text, "--cell-timeout")
+    except ReportError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--cell-timeout ")) from None
+
+
+def _resolve_paths(args: argparse.Namespace) -> None:
+    """Every path of the command line made absolute once, against the caller's working
+    folder: the notebooks run elsewhere and must read exactly what was checked here."""
+    try:
+        data_dir = Path(args.data_dir).expanduser().resolve()
+    except RuntimeError:  # a symbolic link loop (Python 3.11)
+        raise ReportError(f"--data-dir {args.data_dir} is a symbolic link that loops") from None
+    if not data_dir.is_dir():
+        what = "is a file" if data_dir.exists() else "does not exist"
+        raise ReportError(f"--data-dir {args.data_dir} {what}; give the data folder")
+    args.data_dir = data_dir
+    if getattr(args, "output", None) is not None:
+        try:
+            args.output = Path(args.output).expanduser().resolve()
+        except RuntimeError:
+            raise ReportError(f"--output {args.output} is a symbolic link that loops") from None
+    quarto = getattr(args, "quarto", None)
+    if quarto and os.sep not in quarto:
+        args.quarto = shutil.which(quarto) or quarto  # a name is looked up on PATH now
+    elif quarto:
+        args.quarto = str(Path(quarto).expanduser().resolve())
+
+
+def _terminate(signum, frame):  # SIGTERM and SIGHUP stop a build the way Ctrl-C does
     raise KeyboardInterrupt
+
+
+def _os_error(error: OSError) -> str:
+    """An operating-system error as one line: which file, what happened, what to do."""
+    where = paths.shown(Path(error.filename)) if error.filename else "a file"
+    reason = error.strerror or os.strerror(error.errno or 0) or str(error)
+    if error.errno == errno.ENOSPC:
+        return f"no space left on the disk writing {where}; free some space and run it again"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write {where} ({reason}); choose a folder you can write to"
+    return f"{where}: {reason}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminate)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _terminate)
     try:
-        return args.run(args)
-    except ReportError as error:
-        if args.debug:
-            raise
-        print(f"essex-report: {error}", file=sys.stderr)
-        return 1
-    except BrokenPipeError:  # output piped into `head` and the like
-        sys.stderr.close()
-        return 0
+        _resolve_paths(args)
+        status = args.run(args)
+        sys.stdout.flush()  # a closed pipe is met here, not after main has returned
+        return status
+    except BrokenPipeError:  # output piped into `head` and the like: keep the exit status
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return getattr(args, "status", 1)
     except KeyboardInterrupt:
         print("essex-report: interrupted; the last good report is untouched", file=sys.stderr)
         return 130
+    except Exception as error:
+        if args.debug:
+            raise
+        if isinstance(error, ReportError):
+            message = str(error)  # a DataError lists each problem on its own line
+        elif isinstance(error, OSError):
+            message = _one_line(_os_error(error))
+        else:
+            message = _one_line(
+                f"unexpected {type(error).__name__}: {error} (run again with --debug for "
+                "the traceback, and report it)"
+            )
+        print(f"essex-report: {message}", file=sys.stderr)
+        return 1
     finally:
         stop_kernels()
 

@@ -4,7 +4,7 @@ every value of the year is printed or listed as not printed, with its file and l
 from __future__ import annotations
 
 from essex_report import paths
-from essex_report.checks import Workbook
+from essex_report.data import Workbook
 from essex_report.errors import Problem
 from essex_report.text import Block
 from essex_report.years import FinancialYear

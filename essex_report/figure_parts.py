@@ -11,8 +11,7 @@ import difflib
 from collections.abc import Iterable
 
 from essex_report import charts
-from essex_report.checks import Workbook
-from essex_report.data import Indicator, Value
+from essex_report.data import Indicator, Value, Workbook
 from essex_report.errors import ReportError
 from essex_report.figures import change
 from essex_report.formatting import format_value

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
-from essex_report.data import Catalogue, Value, YearData
+from essex_report import paths
+from essex_report.data import Catalogue, Value, Workbook, YearData
+from essex_report.errors import Problem
 from essex_report.formatting import format_change, format_percent_change
 
 HUNDRED = Decimal(100)
@@ -145,17 +148,45 @@ DERIVATIONS: dict[str, tuple[Derivation, ...]] = {
 }
 
 
-def with_derived(data: YearData, cat: Catalogue) -> YearData:
+def derive(book: Workbook) -> Workbook:
+    """The second step of loading: every year's derived figures added to its values."""
+    for year, data in book.years.items():
+        book.years[year] = with_derived(data, book.catalogue, book.problems, book.data_dir)
+    return book
+
+
+def with_derived(
+    data: YearData,
+    cat: Catalogue,
+    problems: list[Problem] | None = None,
+    data_dir: Path = paths.DATA_DIR,
+) -> YearData:
     """The year's values plus every derived figure whose inputs are all present (derived
     figures may feed others, so derive until nothing new appears)."""
     out = YearData(data.year, dict(data.values), data.listed, data.readable)
+    failed: set[str] = set()
     found = True
     while found:
         found = False
         for indicator, rules in DERIVATIONS.items():
-            if indicator not in cat.indicators or out.get(indicator):
+            if indicator not in cat.indicators or out.get(indicator) or indicator in failed:
                 continue
-            value = _derive(indicator, rules, out, cat)
+            try:
+                value = _derive(indicator, rules, out, cat)
+            except ArithmeticError:  # a division by zero: the inputs add up to nothing
+                failed.add(indicator)
+                if problems is not None:
+                    file = paths.year_data_dir(data.year, data_dir) / paths.VALUES_FILE
+                    problems.append(
+                        Problem(
+                            paths.shown(file),
+                            f"{indicator} cannot be derived for {data.year}: its inputs "
+                            "divide by zero (do the lines it is a share of add up to 0?); it "
+                            "is printed as not available",
+                            level="warning",
+                        )
+                    )
+                continue
             if value is not None:
                 out.values[(indicator, "")] = value
                 found = True
@@ -165,6 +196,9 @@ def with_derived(data: YearData, cat: Catalogue) -> YearData:
 def _derive(
     indicator: str, rules: tuple[Derivation, ...], data: YearData, cat: Catalogue
 ) -> Value | None:
+    """The first rule whose inputs are present and agree; ArithmeticError when the only rules
+    that could run divide by zero."""
+    error: ArithmeticError | None = None
     for rule in rules:
         inputs = [data.get(i) for i in rule.inputs]
         if any(v is None for v in inputs):
@@ -179,9 +213,10 @@ def _derive(
         places = cat.indicators[indicator].decimals
         try:
             result = rule.compute(*(v.value for v in inputs))
-        except ArithmeticError:  # a zero total: there is no share to give
+            result = result.quantize(Decimal(1).scaleb(-(1 if places is None else places)))
+        except ArithmeticError as raised:
+            error = raised
             continue
-        result = result.quantize(Decimal(1).scaleb(-(1 if places is None else places)))
         return Value(
             data.year,
             indicator,
@@ -193,6 +228,8 @@ def _derive(
             "",
             derived=True,
         )
+    if error is not None:
+        raise error
     return None
 
 

@@ -1,13 +1,21 @@
-"""The Jupyter kernels a build starts: launched quietly, and stopped when a build fails or is
-interrupted."""
+"""The Jupyter kernels a build starts: launched quietly, recorded, and stopped when a build
+fails or is interrupted. Only kernels this process started through `quiet_kernel_manager`
+are ever stopped, never another child of the process."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
+import threading
+
+import psutil
+
+_started: dict[int, psutil.Process] = {}  # pid -> the kernel (psutil guards against pid reuse)
+_lock = threading.Lock()
 
 
 def quiet_kernel_manager() -> type:
-    """A kernel manager whose kernels do not write to the build's terminal.
+    """A kernel manager whose kernels do not write to the build's terminal, and are recorded.
 
     A kernel stopped mid-cell can print low-level noise (a libzmq assertion, say) that would
     break the one-line error a person sees; anything that matters reaches the build through
@@ -20,20 +28,47 @@ def quiet_kernel_manager() -> type:
             kw.setdefault("stdout", subprocess.DEVNULL)
             kw.setdefault("stderr", subprocess.DEVNULL)
             await super().start_kernel(**kw)
+            pid = getattr(self.provisioner, "pid", None)
+            if pid:
+                _record(pid)
 
     return QuietKernelManager
 
 
-def stop_kernels() -> None:
-    """Terminate (then kill) every child process of this one: the Papermill kernels."""
+def _record(pid: int) -> None:
     try:
-        import psutil
-    except ImportError:
+        process = psutil.Process(pid)
+    except psutil.NoSuchProcess:
         return
-    children = psutil.Process().children(recursive=True)
-    _, alive = psutil.wait_procs(children, timeout=1)  # a finished kernel is still exiting
-    for child in alive:
-        child.terminate()
+    with _lock:
+        _started[pid] = process
+
+
+def started() -> list[psutil.Process]:
+    """The kernels this process started that are still running."""
+    with _lock:
+        for pid in [pid for pid, p in _started.items() if not p.is_running()]:
+            del _started[pid]
+        return list(_started.values())
+
+
+def stop_kernels() -> None:
+    """Terminate (then kill) the kernels this process started, and what they started."""
+    kernels = started()
+    family: list[psutil.Process] = []
+    for kernel in kernels:
+        try:
+            family += [kernel, *kernel.children(recursive=True)]
+        except psutil.Error:
+            continue
+    _, alive = psutil.wait_procs(family, timeout=1)  # a finished kernel is still exiting
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            process.terminate()
     _, alive = psutil.wait_procs(alive, timeout=3)
-    for child in alive:
-        child.kill()
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+    with _lock:
+        for kernel in kernels:
+            _started.pop(kernel.pid, None)

@@ -25,8 +25,8 @@ def escape(text: str, context: str = "text") -> str:
 
     context "text": running text, headings, table cells, captions;
     "attribute": inside a double-quoted pandoc attribute (alt text);
-    "url": a link target, which must be a web address (http or https, checked again here:
-    sources.csv is checked on load; a few sources were published at http addresses).
+    "url": a link target, which must be an https address (checked on load by
+    essex_report.web, and again here).
     """
     flat = re.sub(r"\s+", " ", str(text))  # a newline would end a line or a table row
     if context == "text":
@@ -35,8 +35,8 @@ def escape(text: str, context: str = "text") -> str:
         return flat.replace("\\", "\\\\").replace('"', '\\"')
     if context == "url":
         parts = urlsplit(flat)
-        if parts.scheme not in ("https", "http") or not parts.hostname or parts.username:
-            raise ReportError(f"'{flat}' is not a web address; only http(s) links are printed")
+        if parts.scheme != "https" or not parts.hostname or parts.username:
+            raise ReportError(f"'{flat}' is not an https address; only https links are printed")
         return "<" + quote(flat, safe=URL_SAFE) + ">"
     raise ValueError(f"unknown context {context!r}")
 

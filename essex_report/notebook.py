@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from essex_report import paths
-from essex_report.checks import Workbook, load_workbook
-from essex_report.data import Priority, Theme, raise_for
+from essex_report.data import Priority, Theme, Workbook, raise_for
 from essex_report.errors import ReportError
 from essex_report.figure_parts import NOT_AVAILABLE, FigureParts
+from essex_report.load import load_workbook
 from essex_report.markup import escape, fill, grid_table, heading
 from essex_report.parts import Figure, Part, Parts, show
 from essex_report.text import PLACEHOLDER, REFERENCE, Block, figure_keys

@@ -31,8 +31,17 @@ def year_report_dir(year: FinancialYear, report_dir: Path = REPORT_DIR) -> Path:
 
 
 def shown(path: Path) -> str:
-    """A path as people should read it: relative to the repository when inside it."""
+    """A path as people should read it: relative to the working folder when inside it. A
+    symbolic link is named as written, not by where it points (it may point nowhere)."""
+    cwd = Path.cwd()
+    for candidate in (Path(os.path.abspath(path)), _resolved(path)):
+        if candidate is not None and candidate.is_relative_to(cwd):
+            return str(candidate.relative_to(cwd))
+    return str(path)
+
+
+def _resolved(path: Path) -> Path | None:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        return Path(os.path.abspath(path)).parent.resolve() / Path(path).name
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python 3.11)
+        return None

@@ -4,31 +4,38 @@ replaces the last good report."""
 
 from __future__ import annotations
 
-import fcntl
 import html
 import json
 import os
 import shutil
 import string
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from essex_report import paths, register
+from essex_report import limits, paths, register
 from essex_report.cells import cell_words, notebook_problems
-from essex_report.checks import Workbook, load_workbook
 from essex_report.completeness import unprinted_values, unprinted_words
-from essex_report.data import raise_for
-from essex_report.errors import BuildError
+from essex_report.data import Workbook, raise_for
+from essex_report.execute import run_notebooks
 from essex_report.figure_parts import FigureParts
-from essex_report.kernels import quiet_kernel_manager, stop_kernels
+from essex_report.load import load_workbook
 from essex_report.markup import escape
+from essex_report.publish import (
+    build_folder,
+    check_output_folder,
+    clean_stale,
+    failed_dir,
+    forget_failed,
+    mark_output,
+    publish,
+    recover,
+    year_lock,
+)
 from essex_report.render import BuiltinRenderer, QuartoRenderer, ReportConfig, load_config
 from essex_report.stitch import Notebook, Stitched, stitch_notebook, write_document
+from essex_report.verify import check_outputs
 from essex_report.years import FinancialYear
 
 DOCUMENT = "annual-report"
@@ -45,134 +52,6 @@ class BuildResult:
     warnings: list[str]
 
 
-@contextmanager
-def year_lock(year: FinancialYear, report_dir: Path) -> Iterator[None]:
-    """One build of a year at a time; a second one stops with a clear message."""
-    locks = report_dir / ".locks"
-    locks.mkdir(parents=True, exist_ok=True)
-    with open(locks / f"{year.slug}.lock", "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise BuildError(
-                f"a build of {year} is already running ({holder}); wait for it to "
-                "finish, then run the command again"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}, started {time.strftime('%H:%M:%S')}")
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.truncate(0)
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def notebook_name(chapter: str) -> str:
-    return Path(chapter).stem
-
-
-def run_notebooks(
-    config: ReportConfig, year: FinancialYear, data_dir: Path, into: Path, failed_dir: Path
-) -> list[Path]:
-    """Execute each chapter notebook with Papermill, several at once (each in its own kernel).
-
-    A failure names the notebook and the cell, and keeps the executed notebook for inspection.
-    """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    into.mkdir(parents=True, exist_ok=True)
-    for chapter in config.chapters:
-        if not (paths.ROOT / chapter).is_file():
-            raise BuildError(f"_quarto.yml lists {chapter}, which does not exist")
-
-    manager = quiet_kernel_manager()
-
-    def run(chapter: str) -> Path:
-        output = into / f"{notebook_name(chapter)}.ipynb"
-        papermill.execute_notebook(
-            str(paths.ROOT / chapter),
-            str(output),
-            parameters={"year": year.label, "data_dir": str(data_dir)},
-            progress_bar=False,
-            log_output=False,
-            cwd=str(paths.ROOT),
-            kernel_name="python3",
-            kernel_manager_class=manager,
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
-        return output
-
-    workers = min(len(config.chapters), max(2, os.cpu_count() or 1))
-    pool = ThreadPoolExecutor(workers, thread_name_prefix="notebook")
-    futures = [pool.submit(run, chapter) for chapter in config.chapters]
-    try:
-        executed = []
-        for chapter, future in zip(config.chapters, futures, strict=True):
-            try:
-                executed.append(future.result())
-            except PapermillExecutionError as error:
-                output = into / f"{notebook_name(chapter)}.ipynb"
-                failed_dir.mkdir(parents=True, exist_ok=True)
-                kept = failed_dir / output.name
-                shutil.copy(output, kept)
-                message = str(error.evalue).strip().splitlines()
-                raise BuildError(
-                    f"notebook {chapter} failed in cell {_cell_number(output, error.exec_count)}: "
-                    f"{error.ename}: {message[0] if message else ''} "
-                    f"(executed notebook kept in {paths.shown(kept)})"
-                ) from error
-        return executed
-    except BaseException:
-        # A failure or an interrupt: stop the other notebooks' kernels, then let their threads
-        # finish writing before the caller deletes the build folder under them.
-        pool.shutdown(wait=False, cancel_futures=True)
-        stop_kernels()
-        # A cancelled future never counts as done for wait(): leave those out.
-        wait([future for future in futures if not future.cancelled()], timeout=30)
-        raise
-    finally:
-        pool.shutdown(wait=False)
-
-
-def _cell_number(executed: Path, exec_count: int | None) -> str:
-    """The failing cell's position in the notebook as its author sees it (1 = first cell):
-    the cells Papermill adds (injected parameters, error banners) are not counted."""
-    added = {"injected-parameters", "papermill-error-cell-tag"}
-    try:
-        cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
-    except (OSError, ValueError, KeyError):
-        return str(exec_count)
-    authored = [c for c in cells if not added & set(c.get("metadata", {}).get("tags", []))]
-    for index, cell in enumerate(authored):
-        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
-            return str(index + 1)
-    return str(exec_count)
-
-
-def publish(staging: Path, final: Path) -> None:
-    """Swap the finished build into place; the old folder is removed only afterwards."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    old = final.parent / f".old-{final.name}-{os.getpid()}"
-    if final.exists():
-        os.rename(final, old)
-    os.rename(staging, final)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def recover(final: Path) -> None:
-    """Put back a report left aside by a build interrupted between its two renames."""
-    if final.exists():
-        return
-    for old in sorted(final.parent.glob(f".old-{final.name}-*")):
-        os.rename(old, final)
-        return
-
-
 def build_year(
     year: FinancialYear,
     renderer: QuartoRenderer | BuiltinRenderer,
@@ -180,23 +59,33 @@ def build_year(
     report_dir: Path = paths.REPORT_DIR,
     formats: tuple[str, ...] = ("html", "pdf"),
     say: Callable[[str], None] = print,
+    cell_timeout: int | None = None,
 ) -> BuildResult:
     started = time.perf_counter()
+    # Absolute once, here: the notebooks run in other processes with other working folders.
+    data_dir, report_dir = Path(data_dir).resolve(), Path(report_dir).resolve()
+    check_output_folder(report_dir, data_dir)
     config = load_config()
+    timeout = cell_timeout or limits.cell_timeout()
     final = paths.year_report_dir(year, report_dir)
+    mark_output(report_dir)
     with year_lock(year, report_dir):
+        clean_stale(report_dir)
         recover(final)
         book = load_workbook(data_dir, year)
         raise_for(book.problems)
         raise_for(notebook_problems(book, year))  # the notebooks' words, before they run
         warnings = [str(p) for p in book.problems if p.level == "warning"]
-        report_dir.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".build-{year.slug}-", dir=report_dir))
-        try:
+        with build_folder(report_dir, year) as work:
             staging = work / year.slug
             say(f"{year}: running {len(config.chapters)} notebooks with Papermill")
             executed = run_notebooks(
-                config, year, data_dir, staging / "notebooks", final / "failed"
+                config,
+                year,
+                data_dir,
+                staging / "notebooks",
+                failed_dir(report_dir, year),
+                timeout,
             )
             stitched = stitch_year(executed, config, book, year)
             warnings += [str(p) for p in unprinted_values(book, year, registered(stitched))]
@@ -217,9 +106,9 @@ def build_year(
             ]:
                 if leftover.exists():
                     shutil.move(str(leftover), source / leftover.name)
+            check_outputs(outputs, rows, renderer.name)
             publish(staging, final)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        forget_failed(report_dir, year)
     placed = {fmt: final / path.name for fmt, path in outputs.items()}
     placed["register"] = final / "figures.csv"
     return BuildResult(year, final, placed, renderer.name, time.perf_counter() - started, warnings)

@@ -7,8 +7,10 @@ import io
 from pathlib import Path
 
 from essex_report import paths, schema
-from essex_report.checks import FIXED_NARRATIVES, Workbook, allowed_names, load_workbook
+from essex_report.checks import FIXED_NARRATIVES, allowed_names
+from essex_report.data import Workbook
 from essex_report.errors import ReportError
+from essex_report.load import load_workbook
 from essex_report.text import PLACEHOLDER, Narrative, figure_keys
 from essex_report.years import FinancialYear
 

@@ -6,14 +6,15 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from essex_report import limits
 from essex_report.formatting import UNITS
+from essex_report.web import check_web_address
 from essex_report.years import parse_year
 
-SEED_FILE = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
-URL = re.compile(r"https?://[^\s]+")
+SEED_FILE = re.compile(r"[0-9]{3}_[0-9a-f]{16}\.txt")
 ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 INDICATOR_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
-PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 BASES = ("reported", "budget", "set", "cumulative", "target")
 DIRECTIONS = ("up", "down", "neutral")
 CHAPTERS = ("resources", "performance")
@@ -38,12 +39,29 @@ def check_year(text: str) -> str | None:
 
 
 def check_int(text: str) -> str | None:
-    return None if text.isdigit() else "expected a whole number such as 3"
+    return None if re.fullmatch(r"[0-9]{1,4}", text) else "expected a whole number such as 3"
+
+
+def check_decimals(text: str) -> str | None:
+    if re.fullmatch(r"[0-9]{1,2}", text) and int(text) <= limits.MAX_DECIMALS:
+        return None
+    return f"expected a number of decimal places from 0 to {limits.MAX_DECIMALS}"
+
+
+def check_term(text: str) -> str | None:
+    """A word the report prints as a heading or label (Aim, Commitment): plain words only."""
+    if re.fullmatch(r"[A-Za-z]+(?:[ '-][A-Za-z]+)*", text) and len(text) <= 40:
+        return None
+    return "expected a plain word such as Aim or Commitment (letters, spaces and hyphens)"
 
 
 def check_source(text: str) -> str | None:
-    if SEED_FILE.fullmatch(text) or URL.fullmatch(text):
+    """A seed file name, or a web address (http is accepted here: a source is cited by the
+    address it was read at; the link printed in the report is its `url` in sources.csv)."""
+    if SEED_FILE.fullmatch(text):
         return None
+    if text.startswith(("https://", "http://")):
+        return check_web_address(text, schemes=("https", "http"))
     return (
         "expected a seed file name such as 004_b7f5c0302c5152d4.txt or a web address "
         "starting https://"
@@ -61,6 +79,12 @@ def parse_number(text: str) -> Decimal:
     """A plain number as the data holds it; ValueError says what to write instead."""
     cleaned = text.strip()
     if PLAIN_NUMBER.fullmatch(cleaned):
+        digits = len(cleaned.replace(".", "").lstrip("0"))
+        if digits > limits.MAX_DIGITS:
+            raise ValueError(
+                f"found a number of {digits} digits; expected at most {limits.MAX_DIGITS} "
+                "(write it in the indicator's unit: 2.1 for £2.1bn)"
+            )
         return Decimal(cleaned)
     if cleaned.startswith("-") and PLAIN_NUMBER.fullmatch(cleaned[1:]):
         raise ValueError(f"found {cleaned}; expected an amount of 0 or more")
@@ -116,8 +140,8 @@ FRAMEWORKS = Table(
         Column("name"),
         Column("first_year", check=check_year),
         Column("last_year", check=check_year),
-        Column("theme_term"),
-        Column("priority_term"),
+        Column("theme_term", check=check_term),
+        Column("priority_term", check=check_term),
         Column("source", check=check_source),
         Column("section"),
     ),
@@ -160,7 +184,7 @@ INDICATORS = Table(
         Column("label"),
         Column("unit", check=one_of(*UNITS)),
         Column("direction", check=one_of(*DIRECTIONS)),
-        Column("decimals", required=False, check=check_int),
+        Column("decimals", required=False, check=check_decimals),
         Column("chapter", check=one_of(*CHAPTERS)),
         Column("definition"),
     ),
@@ -190,13 +214,7 @@ SOURCES = Table(
         Column("title"),
         Column("publisher"),
         Column("published", required=False),
-        Column(
-            "url",
-            required=False,
-            check=lambda text: (
-                None if URL.fullmatch(text) else "expected a web address starting https://"
-            ),
-        ),
+        Column("url", required=False, check=check_web_address),
     ),
     key=("id",),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from essex_report.checks import Workbook
+from essex_report.data import Workbook
 from essex_report.text import figure_keys
 from essex_report.years import FinancialYear
 

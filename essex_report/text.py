@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from essex_report.errors import Problem
+from essex_report.errors import DataError, Problem
 
 PLACEHOLDER = re.compile(r"\{\{\s*(?P<body>[^{}]*?)\s*\}\}")
 REFERENCE = re.compile(
@@ -111,18 +111,22 @@ class Narrative:
             yield from block.items
 
 
-def parse_narrative(path: Path, text: str) -> Narrative:
+def parse_narrative(path: Path, text: str, problems: list[Problem] | None = None) -> Narrative:
+    """A narrative file's front matter and blocks. Problems of form (front matter that is not
+    `key: text` lines) are appended to `problems`, or raised when none is given."""
+    found: list[Problem] = []
     doc = Narrative(path)
     lines = text.split("\n")
     start = 0
     if lines and lines[0].strip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
         if end is not None:
-            loaded = yaml.load("\n".join(lines[1:end]), Loader=yaml.BaseLoader) or {}
-            doc.front = (
-                {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
-            )
+            doc.front = _front_matter(path, "\n".join(lines[1:end]), found)
             start = end + 1
+    if problems is None and found:
+        raise DataError(found)
+    if problems is not None:
+        problems.extend(found)
     paragraph: list[str] = []
     para_line = 0
     bullets: list[list] = []
@@ -171,11 +175,49 @@ def parse_narrative(path: Path, text: str) -> Narrative:
     return doc
 
 
-def read_narrative(path: Path, problems: list[Problem]) -> Narrative | None:
-    from essex_report.data import read_text  # one reader for every data file
+def _front_matter(path: Path, text: str, problems: list[Problem]) -> dict[str, str]:
+    """Front matter as `key: text` pairs, read as plain strings (no dates, no numbers). YAML
+    aliases are refused: a few lines of them expand to gigabytes (a "billion laughs")."""
+    from essex_report.paths import shown
 
-    text = read_text(path, problems)
-    return None if text is None else parse_narrative(path, text)
+    try:
+        tokens = list(yaml.scan(text, Loader=yaml.BaseLoader))
+        if any(isinstance(t, yaml.AliasToken | yaml.AnchorToken) for t in tokens):
+            line = next(t for t in tokens if isinstance(t, yaml.AliasToken | yaml.AnchorToken))
+            problems.append(
+                Problem(
+                    shown(path),
+                    "the front matter uses a YAML anchor or alias (& or *); write each "
+                    "value out in full",
+                    line=line.start_mark.line + 2,
+                )
+            )
+            return {}
+        loaded = yaml.load(text, Loader=yaml.BaseLoader) or {}
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problems.append(
+            Problem(
+                shown(path),
+                f"the front matter is not valid YAML ({error.problem}); write each line as "
+                'key: text, in double quotes when the text holds ": " (role: "Leader: ...")',
+                line=mark.line + 2 if mark else 1,
+            )
+        )
+        return {}
+    except yaml.YAMLError as error:
+        problems.append(Problem(shown(path), f"the front matter is not valid YAML ({error})"))
+        return {}
+    if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
+        problems.append(
+            Problem(
+                shown(path),
+                "the front matter must be lines of key: text (author: ..., role: ...)",
+                line=2,
+            )
+        )
+        return {}
+    return {str(k): v for k, v in loaded.items()}
 
 
 # --- No figure typed twice ---------------------------------------------------------------------

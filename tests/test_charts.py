@@ -13,10 +13,10 @@ import pytest
 
 from essex_report import chart_style, paths
 from essex_report.charts import Chart, Point, bar_chart, tick, trend_chart
-from essex_report.checks import load_workbook
 from essex_report.errors import ReportError
 from essex_report.figures import FUNDING_SHARES
 from essex_report.formatting import format_value
+from essex_report.load import load_workbook
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 # How many of a common base unit one unit is: the test's own, so it checks the module's scaling.

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from essex_report.checks import load_workbook
 from essex_report.completeness import unprinted_values, unprinted_words
+from essex_report.load import load_workbook
 from essex_report.years import parse_year
 
 from .conftest import essex_report

@@ -220,8 +220,8 @@ def test_a_changed_value_changes_every_place_it_is_printed(built, html, pdf_text
     """One value, one row: change it and rebuild; the new figure is wherever the old was."""
     from decimal import Decimal
 
-    from essex_report.checks import load_workbook
     from essex_report.formatting import format_value
+    from essex_report.load import load_workbook
     from essex_report.years import parse_year
 
     old = load_workbook(real_data).data(parse_year("2019/20")).get("broadband_premises_enabled")
@@ -250,7 +250,7 @@ def test_a_changed_value_changes_every_place_it_is_printed(built, html, pdf_text
 
 def test_every_value_of_the_year_is_printed(built):
     """Nothing in the year's data is left out of its report (the register proves it)."""
-    from essex_report.checks import load_workbook
+    from essex_report.load import load_workbook
     from essex_report.years import parse_year
 
     data = load_workbook().data(parse_year("2019/20"))

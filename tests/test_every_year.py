@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from essex_report.checks import load_workbook
 from essex_report.data import Value
 from essex_report.errors import ReportError
 from essex_report.figures import change
+from essex_report.load import load_workbook
 from essex_report.scaffold import new_year
 from essex_report.years import parse_year
 

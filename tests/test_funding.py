@@ -3,7 +3,7 @@ basis, else of the funding lines, said in words; a gap between the two is shown,
 
 from __future__ import annotations
 
-from essex_report.checks import load_workbook
+from essex_report.load import load_workbook
 from essex_report.notebook import Year
 from essex_report.years import parse_year
 

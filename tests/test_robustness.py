@@ -117,8 +117,13 @@ def test_a_failing_notebook_keeps_the_last_good_report(failing_home, built_2019)
     assert len(message.splitlines()) == 1 and "Traceback" not in message
     assert "notebook notebooks/contact.ipynb failed in cell 4" in message
     assert "RuntimeError: the contact notebook broke" in message
-    kept = output / "2019-20" / "failed" / "contact.ipynb"
+    # Kept beside the last good report, never inside it, and the message says where.
+    kept = output / "failed" / "2019-20" / "contact.ipynb"
     assert kept.is_file() and "the contact notebook broke" in kept.read_text()
+    assert "executed notebook kept in " in message and message.endswith("contact.ipynb)")
+    assert sorted(p.name for p in (output / "2019-20").iterdir()) == sorted(
+        p.name for p in built_2019.iterdir()
+    )
     assert snapshot(output) == before
     assert not list(output.glob(".build-*"))
 

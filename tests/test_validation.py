@@ -3,14 +3,15 @@ with its file, line and column, in one run, with a non-zero exit."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from essex_report.checks import load_workbook
 from essex_report.cli import main
+from essex_report.load import load_workbook
 from essex_report.years import parse_year
 
 from .conftest import FIXTURES
@@ -18,7 +19,9 @@ from .conftest import FIXTURES
 CASES = sorted(p.name for p in (FIXTURES / "broken").iterdir() if p.is_dir())
 
 
-def apply_case(name: str, data: Path) -> list[dict]:
+def apply_case(name: str, data: Path) -> dict:
+    """Put a broken case over a copy of the good data: its files, and what case.yml says to
+    delete, link (symlinks), make a named pipe (fifos) or grow (sizes, as sparse files)."""
     case = FIXTURES / "broken" / name
     spec = yaml.safe_load((case / "case.yml").read_text())
     for relative in spec.get("delete", []):
@@ -26,9 +29,22 @@ def apply_case(name: str, data: Path) -> list[dict]:
     for source in case.rglob("*"):
         if source.is_file() and source.name != "case.yml":
             target = data / source.relative_to(case)
+            if target.is_file() and target.parent.name != source.parent.name:
+                target.unlink()
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, target)
-    return spec["expect"]
+    for relative, target in spec.get("symlinks", {}).items():
+        link = data / relative
+        if link.exists() or link.is_symlink():
+            link.unlink()
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, link)
+    for relative in spec.get("fifos", []):
+        os.mkfifo(data / relative)
+    for relative, size in spec.get("sizes", {}).items():
+        with open(data / relative, "ab") as handle:
+            handle.truncate(size)
+    return spec
 
 
 def test_the_good_fixture_is_valid(good_data):
@@ -44,21 +60,27 @@ def test_the_repository_data_is_valid():
 
 @pytest.mark.parametrize("name", CASES)
 def test_broken_input_is_reported_precisely(name, good_data, capsys, monkeypatch):
-    expected = apply_case(name, good_data)
+    spec = apply_case(name, good_data)
     monkeypatch.chdir(good_data)  # messages name files relative to where the command runs
     status = main(["validate", "--data-dir", str(good_data)])
-    err = capsys.readouterr().err
-    assert status == 1
-    for item in expected:
+    captured = capsys.readouterr()
+    lines = (captured.err + captured.out).splitlines()
+    assert status == spec.get("status", 1)
+    for item in spec["expect"]:
         where = item["file"]
         if "line" in item:
             where += f", line {item['line']}"
         if "column" in item:
             where += f", column '{item['column']}'"
-        matching = [line for line in err.splitlines() if line.startswith(where + ":")]
-        assert matching, f"no message for {where} in:\n{err}"
-        assert any(item["contains"] in line for line in matching), err
-    assert "Traceback" not in err
+        if item.get("level") == "warning":
+            where = f"warning: {where}"
+        matching = [line for line in lines if line.strip().startswith(where + ":")]
+        assert matching, f"no message for {where} in:\n{captured.err}{captured.out}"
+        if "message" in item:  # the exact line a person reads
+            assert f"{where}: {item['message']}" in [line.strip() for line in matching]
+        else:
+            assert any(item["contains"] in line for line in matching), captured.err
+    assert "Traceback" not in captured.err
 
 
 def test_every_problem_is_reported_in_one_run(good_data, capsys):
@@ -87,3 +109,23 @@ def test_bad_year_for_validate_is_one_line(capsys):
 def test_a_year_without_data_says_how_to_start_one(good_data, capsys):
     assert main(["validate", "--year", "2030/31", "--data-dir", str(good_data)]) == 1
     assert "essex-report new-year 2030/31" in capsys.readouterr().err
+
+
+def test_an_unclosed_quote_in_real_data_names_its_line_and_loses_no_row(real_data, capsys):
+    """Issue 8.6 as reported: `,planned` changed to `,"planned` on line 4 of 2022-23's values
+    swallowed the rows below it into one field, and validate said "data OK"."""
+    values = real_data / "2022-23" / "values.csv"
+    lines = values.read_text(encoding="utf-8").split("\n")
+    assert lines[3].endswith(",planned")
+    lines[3] = lines[3].removesuffix(",planned") + ',"planned'
+    values.write_text("\n".join(lines), encoding="utf-8")
+    assert main(["validate", "--year", "2022/23", "--data-dir", str(real_data)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].endswith(
+        "2022-23/values.csv, line 4, column 'note': a double quote opens a field that is not "
+        'closed on this line (a field cannot span lines); close it with " or remove it'
+    )
+    assert err[1:] == ["1 problem in the data (2022/23)"]
+    book = load_workbook(real_data)
+    rows = [line for line in lines[4:] if line.strip()]
+    assert all(book.data(parse_year("2022/23")).get(*r.split(",")[:2]) for r in rows)

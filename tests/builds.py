@@ -1,0 +1,72 @@
+"""Cheap builds for tests of the pipeline's edges: tiny notebooks run through the real
+Papermill and kernels, or the notebooks of the session's built report reused, so that no
+test pays for a full build it does not need."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+
+def tiny_notebook(path: Path, *cells: str) -> Path:
+    """A notebook with the workbook's parameters cell, then one code cell per source."""
+    parameters = {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "parameters",
+        "metadata": {"tags": ["parameters"]},
+        "outputs": [],
+        "source": 'year = "2019/20"\ndata_dir = ""',
+    }
+    code = [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": f"cell-{n}",
+            "metadata": {},
+            "outputs": [],
+            "source": source,
+        }
+        for n, source in enumerate(cells)
+    ]
+    notebook = {
+        "cells": [parameters, *code],
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    return path
+
+
+def only_chapters(monkeypatch: pytest.MonkeyPatch, *chapters: Path) -> None:
+    """Builds in this process run these notebooks instead of the report's chapters."""
+    from essex_report import pipeline
+
+    config = pipeline.load_config()
+    chapters_config = dataclasses.replace(config, chapters=[str(c) for c in chapters])
+    monkeypatch.setattr(pipeline, "load_config", lambda *a, **k: chapters_config)
+
+
+def reuse_executed(monkeypatch: pytest.MonkeyPatch, built: Path) -> None:
+    """Builds in this process take the executed notebooks of `built` instead of running
+    Papermill: everything after the notebooks (stitch, render, checks, publish) is real."""
+    from essex_report import pipeline
+
+    def run_notebooks(config, year, data_dir, into, *rest, **kw):
+        into.mkdir(parents=True, exist_ok=True)
+        executed = []
+        for chapter in config.chapters:
+            name = Path(chapter).stem + ".ipynb"
+            shutil.copy(built / "notebooks" / name, into / name)
+            executed.append(into / name)
+        return executed
+
+    monkeypatch.setattr(pipeline, "run_notebooks", run_notebooks)
