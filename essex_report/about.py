@@ -37,8 +37,8 @@ def sources_list(report: FigureParts) -> Part:
         title = link(source.title, source.url) if source.url else f"*{escape(source.title)}*"
         rest = ", ".join(p for p in (source.publisher, source.published) if p)
         # A page cited at an http:// address has no checked https link: its address is text.
-        cited = f" (cited at {source.id})" if not source.url and "://" in source.id else ""
-        items.append(f"- {title}" + escape((f", {rest}" if rest else "") + cited))
+        at = f" (cited at {source.id})" if not source.url and "://" in source.id else ""
+        items.append(f"- {title}" + escape((f", {rest}" if rest else "") + at))
     if not items:
         return Part(escape(f"No figure of {report.year} is in the data."))
     return Part("\n".join(items))
