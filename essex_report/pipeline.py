@@ -94,6 +94,9 @@ def build_year(
             document = staging / f"{DOCUMENT}.md"
             write_document(stitched, config.front_matter(year, renderer.name), document)
             (staging / "figures.csv").write_text(register.to_csv(rows), encoding="utf-8")
+            titles = {i: s.title for i, s in book.catalogue.sources.items()}
+            page = register.to_html(rows, f"{config.title} {year}", titles)
+            (staging / "figures.html").write_text(page, encoding="utf-8")
             say(f"{year}: rendering with the {renderer.name}")
             outputs = renderer.render(document, config, list(formats))
             source = staging / "source"
@@ -111,6 +114,7 @@ def build_year(
         forget_failed(report_dir, year)
     placed = {fmt: final / path.name for fmt, path in outputs.items()}
     placed["register"] = final / "figures.csv"
+    placed["figures"] = final / "figures.html"
     return BuildResult(year, final, placed, renderer.name, time.perf_counter() - started, warnings)
 
 

@@ -31,6 +31,7 @@ YEAR_ENTRIES = {
     "annual-report.pdf",
     "annual-report.docx",
     "figures.csv",
+    "figures.html",
     "notebooks",
     "source",
     "failed",  # where builds before failed/<year>/ kept a failed build's notebooks

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import string
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from pathlib import Path
 
-REGISTER_MIME = "application/vnd.essex-report.figures+json"
-# Output metadata key under which a chart carries its caption and alt text.
-CHART_METADATA = "essex_report"
 COLUMNS = (
     "indicator",
     "breakdown",
@@ -23,29 +22,14 @@ COLUMNS = (
     "source",
     "source_section",
 )
+TEMPLATE = Path(__file__).parent / "templates" / "figures.html"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass(frozen=True)
-class Record:
-    indicator: str
-    breakdown: str
-    year: str
-    label: str
-    value: str
-    unit: str
-    basis: str
-    text: str
-    section: str
-    source: str
-    source_section: str
-
-    def to_json(self) -> dict[str, str]:
-        return asdict(self)
-
-
 def merge(records: Iterable[dict[str, str]]) -> list[dict[str, str]]:
-    """One row per figure (indicator, breakdown, year) with every section it appears in."""
+    """One row per figure (indicator, breakdown, year) with every section it appears in.
+    `records` are the figures the stitcher collected (essex_report.parts.Figure, as JSON,
+    with the section they were printed under)."""
     rows: dict[tuple[str, str, str], dict[str, str]] = {}
     for record in records:
         key = (record["indicator"], record["breakdown"], record["year"])
@@ -73,3 +57,28 @@ def to_csv(rows: Iterable[dict[str, str]], columns: Iterable[str] = COLUMNS) -> 
     for row in rows:
         writer.writerow([neutralise(str(row.get(name, ""))) for name in names])
     return buffer.getvalue()
+
+
+def to_html(rows: list[dict[str, str]], title: str, sources: dict[str, str]) -> str:
+    """figures.html: the register as an accessible web page beside the report. `sources` maps
+    a source id to the title a reader knows it by."""
+    head = ["Figure", "As printed", "Year", "Basis", "Where it appears", "Source"]
+    body = []
+    for row in rows:
+        label = row["label"] + (f": {row['breakdown']}" if row["breakdown"] else "")
+        source = sources.get(row["source"], row["source"])
+        if row["source_section"]:
+            source += f", {row['source_section']}"
+        cells = [row["text"], row["year"], row["basis"], row["sections"], source]
+        body.append(
+            f'<tr><th scope="row">{html.escape(label)}</th>'
+            + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+            + "</tr>"
+        )
+    header = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head)
+    return string.Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
+        title=html.escape(title),
+        count=len(rows),
+        header=header,
+        rows="\n".join(body),
+    )

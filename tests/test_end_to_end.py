@@ -260,3 +260,12 @@ def test_every_value_of_the_year_is_printed(built):
         if r["year"] == "2019/20"
     }
     assert set(data.values) == printed
+
+
+def test_the_register_is_published_beside_the_report_as_a_web_page(built, html):
+    page = (built / "figures.html").read_text(encoding="utf-8")
+    rows = list(csv.DictReader((built / "figures.csv").open(encoding="utf-8")))
+    assert page.count('<th scope="row">') == len(rows)
+    assert '<html lang="en-GB">' in page and "<main>" in page and page.count("<h1>") == 1
+    assert "Total spending" in page and "£2.1bn" in page
+    assert 'href="figures.html"' in html and 'href="figures.csv"' in html
