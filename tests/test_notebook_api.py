@@ -97,3 +97,12 @@ def test_the_figures_of_a_narrative_file_leave_out_the_year_placeholder(good_dat
     report = Year("2019/20", good_data)
     assert report.placeholders("performance/skills.md") == [("qualification_level3", "Essex")]
     assert report.table(report.placeholders("performance/skills.md"), "x").figures
+
+
+def test_key_figures_are_tiles_of_the_first_figure_of_each_bullet(report):
+    part = report.key_figures("at-a-glance/aim-1.md")
+    assert part.kind == "tiles" and part.markdown.startswith(":::: {.key-figures}")
+    assert "[14,975]{.number}" in part.markdown
+    assert "Premises enabled to access superfast broadband" in part.markdown  # the label
+    assert [f.indicator for f in part.figures] == ["broadband_premises_enabled"]
+    assert not report.key_figures("at-a-glance/aim-2.md")  # no file this year: no tiles
