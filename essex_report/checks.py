@@ -5,18 +5,16 @@ from __future__ import annotations
 import difflib
 import re
 from decimal import Decimal
-from pathlib import Path
 
 from essex_report import paths, schema
 from essex_report.data import Catalogue, Framework, Value, Workbook, YearData
 from essex_report.errors import Problem
-from essex_report.figures import FUNDING_LINES, FUNDING_SHARES
 from essex_report.formatting import PLAIN_UNITS, SCALE, format_value
+from essex_report.reconcile import check_reconciliation, check_shares
 from essex_report.text import CHART_LINE, PLACEHOLDER, REFERENCE, Narrative, literal_numbers
 from essex_report.years import FinancialYear, parse_year
 
 FIXED_NARRATIVES = ("foreword.md", "resources.md", "contact.md", "performance/introduction.md")
-SHARE_TOLERANCE = Decimal("0.5")  # percentage points: published shares are rounded
 # What is left of a placeholder that does not close: `{{spend_total}`, `{{spend_total`, `x}}`.
 BROKEN_PLACEHOLDER = re.compile(r"\{\{[^{}\s]*\}?|\{?[^{}\s]*\}\}")
 
@@ -48,8 +46,8 @@ def check_year(book: Workbook, year: FinancialYear) -> None:
         _check_structure(doc, book.problems)
         _check_placeholders(doc, year, book)
         _check_typed_figures(doc, book.data(year), index, cat, book.problems)
-    _check_shares(book.data(year), book.problems, book.data_dir)
-    _check_reconciliation(book.data(year), book.problems, book.data_dir)
+    check_shares(book.data(year), book.problems, book.data_dir)
+    check_reconciliation(book.data(year), book.problems, book.data_dir)
 
 
 def allowed_names(cat: Catalogue, framework: Framework | None) -> set[str]:
@@ -256,69 +254,3 @@ def typed_figures(
             f"{{{{{value.indicator}{part}}}}} instead"
         )
     return found
-
-
-def _check_shares(data: YearData, problems: list[Problem], data_dir: Path) -> None:
-    file = paths.shown(paths.year_data_dir(data.year, data_dir) / paths.VALUES_FILE)
-    shares = [data.get(i) for i in FUNDING_SHARES]
-    present = [v for v in shares if v is not None]
-    typed = [v for v in present if not v.derived]
-    if len(present) == len(FUNDING_SHARES) and len(typed) == len(FUNDING_SHARES):
-        total = sum(v.value for v in present)
-        if abs(total - 100) > SHARE_TOLERANCE:
-            problems.append(
-                Problem(
-                    file,
-                    f"the funding shares ({', '.join(FUNDING_SHARES)}) add "
-                    f"up to {total}%; expected 100% within {SHARE_TOLERANCE} "
-                    "points",
-                    line=typed[0].line,
-                    column="value",
-                )
-            )
-    for value in present:
-        if value.derived and value.value < 0:
-            problems.append(
-                Problem(
-                    file,
-                    f"{value.indicator} works out at {value.value}% "
-                    f"({value.source}); the shares it is derived from add up to "
-                    "more than 100%",
-                    column="value",
-                )
-            )
-
-
-def _check_reconciliation(data: YearData, problems: list[Problem], data_dir: Path) -> None:
-    """Say how a year's funding lines reconcile with its spending, or why they cannot."""
-    funding = {i: data.get(i) for i in FUNDING_LINES}
-    given = [v for v in funding.values() if v is not None]
-    if not given:
-        return  # no funding lines: nothing to reconcile
-    file = paths.shown(paths.year_data_dir(data.year, data_dir) / paths.VALUES_FILE)
-
-    def warn(message: str) -> None:
-        problems.append(Problem(file, f"{data.year}: {message}", level="warning"))
-
-    missing = [i for i, v in funding.items() if v is None]
-    if missing or len({v.basis for v in given}) != 1:
-        what = f"{', '.join(missing)} missing" if missing else "on different bases"
-        warn(
-            f"the funding lines cannot be reconciled with spending ({what}): what spending "
-            "they leave uncovered is not known, and the report does not say"
-        )
-        return
-    gap = data.get("funding_gap")
-    if gap is None:
-        warn(
-            "no spending total is published on the same basis as the funding lines (every "
-            "budget line by service, or total spending); the report gives shares of the funding "
-            "lines, not of spending"
-        )
-    elif abs(gap.value) >= Decimal("0.1"):
-        word = "less" if gap.value > 0 else "more"
-        warn(
-            f"the funding lines add up to £{data.get('funding_lines_total').value:,}m, "
-            f"£{abs(gap.value):,}m {word} than spending; the report shows the difference in "
-            "words and in the funding chart (a line such as use of reserves may be missing)"
-        )
