@@ -22,7 +22,8 @@ from essex_report.checks import load_workbook
 from essex_report.data import Source, raise_for
 from essex_report.errors import BuildError
 from essex_report.kernels import quiet_kernel_manager, stop_kernels
-from essex_report.render import BuiltinRenderer, QuartoRenderer, ReportConfig, load_config
+from essex_report.quarto import QuartoRenderer
+from essex_report.render import BuiltinRenderer, ReportConfig, load_config, render_folder
 from essex_report.stitch import Stitched, stitch_notebook, write_document
 from essex_report.text import escape, pipe_table
 from essex_report.years import FinancialYear
@@ -158,7 +159,7 @@ def appendix(
         "Every figure in this report comes from one row of the workbook's data, with its "
         "source: a published document and the heading it appears under, or a web page. The "
         "register published beside the report as figures.csv lists every place each figure "
-        "appears. Derived figures say how they were computed. This edition was rendered by the "
+        "appears. Derived figures say how they were computed. Renderer of this edition: "
         f"{renderer}."
     )
 
@@ -214,6 +215,34 @@ def recover(final: Path) -> None:
         return
 
 
+def render_into(
+    staging: Path,
+    stitched: Stitched,
+    front: dict,
+    renderer: QuartoRenderer | BuiltinRenderer,
+    config: ReportConfig,
+    formats: tuple[str, ...],
+) -> dict[str, Path]:
+    """Render in an ordinary temporary folder (not under report/.build-*: Quarto ignores the
+    project settings of anything under a dot-folder), then move the documented outputs into
+    `staging` and the document the renderer read, with its images, into `staging/source/`.
+    Whatever else the renderer left (.quarto/, copies of the styles) goes with the folder."""
+    with render_folder() as folder:
+        document = folder / f"{DOCUMENT}.md"
+        write_document(stitched, front, document)
+        rendered = renderer.render(document, config, list(formats))
+        outputs = {}
+        for fmt, path in rendered.items():
+            outputs[fmt] = staging / path.name
+            shutil.move(path, outputs[fmt])
+        source = staging / "source"
+        source.mkdir()
+        for read in (document, folder / ASSETS):
+            if read.exists():
+                shutil.move(read, source / read.name)
+    return outputs
+
+
 def build_year(
     year: FinancialYear,
     renderer: QuartoRenderer | BuiltinRenderer,
@@ -249,21 +278,10 @@ def build_year(
                 )
             rows = register.merge(stitched.records)
             stitched.markdown.append(appendix(rows, year, renderer.name, book.catalogue.sources))
-            document = staging / f"{DOCUMENT}.md"
-            write_document(stitched, config.front_matter(year, renderer.name), document)
             (staging / "figures.csv").write_text(register.to_csv(rows), encoding="utf-8")
-            say(f"{year}: rendering with the {renderer.name}")
-            outputs = renderer.render(document, config, list(formats))
-            source = staging / "source"
-            source.mkdir()
-            for leftover in [
-                document,
-                document.with_suffix(".typ"),
-                staging / ASSETS,
-                staging / "_quarto.yml",
-            ]:
-                if leftover.exists():
-                    shutil.move(str(leftover), source / leftover.name)
+            say(f"{year}: rendering with {renderer.name}")
+            front = config.front_matter(year, renderer.name)
+            outputs = render_into(staging, stitched, front, renderer, config, formats)
             publish(staging, final)
         finally:
             shutil.rmtree(work, ignore_errors=True)
