@@ -1,14 +1,20 @@
-"""Quarto: the renderer, and the root project's `pre-render` step.
+"""Quarto: the renderer, and the root project's steps.
 
 `QuartoRenderer` renders the year's stitched document with `quarto render`, in a project of
-its own derived from the root `_quarto.yml`. Run as `python3 -m essex_report.quarto`, this
-module is the root project's pre-render step: `quarto render` at the repository root builds
-the default year through the pipeline, as `essex-report build` does.
+its own derived from the root `_quarto.yml`. Run as `python3 -m essex_report.quarto STEP`,
+this module is two steps of the root project (see _quarto.yml):
+- `pre-render`: `quarto render` at the repository root builds the default year through the
+  pipeline, as `essex-report build` does;
+- `ipynb-filter`: a chapter Papermill executed, rendered on its own (`quarto render
+  report/resources-2020-21.ipynb --profile chapter`), shows its charts with their captions
+  and alt text.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
+import json
 import os
 import shutil
 import subprocess
@@ -18,7 +24,10 @@ from pathlib import Path
 import yaml
 
 from essex_report.errors import BuildError, ReportError
+from essex_report.register import CHART_METADATA
 from essex_report.render import FORMATS, ReportConfig, run
+from essex_report.stitch import attribute
+from essex_report.text import escape
 
 DEFAULT_YEAR = "2019/20"
 QUARTO_FORMAT = {"html": "html", "pdf": "typst", "docx": "docx"}
@@ -93,9 +102,12 @@ def write_project(folder: Path, config: ReportConfig, wanted: list[str]) -> Path
 
 def pre_render() -> int:
     """The root project's pre-render step: a whole-project `quarto render` builds the default
-    year through the pipeline, with the Quarto that runs it; a single document's render (a
-    chapter, `quarto render notebooks/x.ipynb`) needs nothing built first."""
-    if os.environ.get("QUARTO_PROJECT_RENDER_ALL") != "1":
+    year through the pipeline, with the Quarto that runs it; a chapter's render (profile
+    `chapter`) needs nothing built first."""
+    # A chapter's render (profile `chapter`) can be a whole-project render too: when it is the
+    # only executed chapter, Quarto counts rendering it as rendering every document.
+    profiles = os.environ.get("QUARTO_PROFILE", "").split(",")
+    if os.environ.get("QUARTO_PROJECT_RENDER_ALL") != "1" or "chapter" in profiles:
         return 0
     from essex_report.cli import main
 
@@ -106,5 +118,49 @@ def pre_render() -> int:
     return main(arguments)
 
 
+def chart_markdown(output: dict) -> dict:
+    """A chart output as Markdown Quarto renders with its caption and alt text.
+
+    Quarto takes an image output's caption and alt text only from the cell's `#| fig-cap` and
+    `#| fig-alt` options, which cannot hold a year's figures; the notebook API puts them in
+    the output's metadata, and Markdown carries them to Quarto (the image as a data: URI)."""
+    meta = output.get("metadata", {}).get(CHART_METADATA) or {}
+    data = output.get("data", {})
+    mime = next((m for m in ("image/svg+xml", "image/png") if m in data), None)
+    if not meta.get("fig-alt") or mime is None:
+        return output
+    image = "".join(data[mime]) if isinstance(data[mime], list) else data[mime]
+    if mime == "image/svg+xml":
+        image = base64.b64encode(image.encode("utf-8")).decode("ascii")
+    image = image.replace("\n", "")
+    caption = escape(meta.get("fig-cap") or "")
+    markdown = f'![{caption}](data:{mime};base64,{image}){{fig-alt="{attribute(meta["fig-alt"])}"}}'
+    return {"output_type": "display_data", "metadata": {}, "data": {"text/markdown": markdown}}
+
+
+def ipynb_filter(nb: dict) -> dict:
+    """Quarto's `ipynb-filters` step for a chapter rendered on its own: charts as Markdown
+    (`chart_markdown`). (Front matter added here would come too late: Quarto reads a
+    notebook's metadata before its filters run.)"""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [chart_markdown(o) for o in cell.get("outputs", [])]
+    return nb
+
+
+STEPS = {"pre-render": pre_render}
+
+
+def main(argv: list[str]) -> int:
+    if argv == ["ipynb-filter"]:
+        notebook = json.loads(sys.stdin.read())
+        sys.stdout.write(json.dumps(ipynb_filter(notebook)))
+        return 0
+    if len(argv) == 1 and argv[0] in STEPS:
+        return STEPS[argv[0]]()
+    print("usage: python3 -m essex_report.quarto pre-render | ipynb-filter", file=sys.stderr)
+    return 2
+
+
 if __name__ == "__main__":
-    sys.exit(pre_render())
+    sys.exit(main(sys.argv[1:]))
