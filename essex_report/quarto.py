@@ -87,8 +87,9 @@ def write_project(folder: Path, config: ReportConfig, wanted: list[str]) -> Path
         for option in NAMED_FILES:
             if options.get(option):
                 options[option] = local(config.style_file(name, option))
-        if name == "typst" and config.font_paths:
-            options["font-paths"] = [str(p) for p in config.font_paths]
+        if name == "typst":
+            # Relative to the folder: Quarto reads a path starting with / as project-relative.
+            options["font-paths"] = [os.path.relpath(p, folder) for p in config.font_paths]
         formats[name] = options
     project = {
         "project": {"type": "default"},

@@ -45,6 +45,7 @@ class ReportConfig:
     formats: dict[str, dict] = field(default_factory=dict)
     filters: tuple[Path, ...] = ()  # Lua filters both renderers run (`filters:`)
     font_paths: tuple[Path, ...] = ()  # folders Typst reads fonts from (typst `font-paths:`)
+    root: Path = paths.ROOT  # the folder of _quarto.yml, which its paths are relative to
 
     def front_matter(self, year: FinancialYear, renderer: str) -> dict:
         return {
@@ -60,7 +61,7 @@ class ReportConfig:
     def style_file(self, fmt: str, option: str) -> Path | None:
         """A file an option of a format names (css, include-in-header), as an absolute path."""
         named = self.formats.get(fmt, {}).get(option)
-        return paths.ROOT / named if named else None
+        return self.root / named if named else None
 
 
 def load_config(path: Path = paths.QUARTO_CONFIG) -> ReportConfig:
@@ -94,6 +95,7 @@ def load_config(path: Path = paths.QUARTO_CONFIG) -> ReportConfig:
         formats=formats,
         filters=tuple(path.parent / f for f in config.get("filters", [])),
         font_paths=tuple(path.parent / f for f in formats.get("typst", {}).get("font-paths", [])),
+        root=path.parent,
     )
 
 

@@ -37,3 +37,14 @@ function Table(tbl)
     pandoc.RawBlock('typst', ']'),
   }
 end
+
+-- Word: pandoc writes an image's description (its alt text) from the image's own words,
+-- which are its caption here; Quarto's `fig-alt` belongs there instead (pandoc's HTML and
+-- Quarto's Typst read `fig-alt` themselves).
+function Image(el)
+  local alt = el.attributes['fig-alt']
+  if FORMAT:match('docx') and alt ~= nil and alt ~= '' then
+    el.caption = pandoc.Inlines(alt)
+  end
+  return el
+end
