@@ -97,11 +97,14 @@ def test_only_the_documented_outputs_are_published(built):
     }
 
 
-def test_the_renderer_is_named_with_its_version(built, quarto_version):
+def test_the_renderer_is_named_with_its_version(built, request):
     """In the command's output, the HTML's description and the colophon; never a path."""
     from essex_report.render import BuiltinRenderer
 
-    name = f"Quarto {quarto_version}" if "Quarto" in built.stdout else BuiltinRenderer().name
+    if "Quarto" in built.stdout:
+        name = f"Quarto {request.getfixturevalue('quarto_version')}"
+    else:
+        name = BuiltinRenderer().name
     assert re.fullmatch(
         r"Quarto \d+\.\d+\.\d+|built-in renderer \(pandoc [\d.]+, Typst [\d.]+\)", name
     )
@@ -251,10 +254,10 @@ Words.
 """
 
 
-@pytest.fixture(scope="session")
-def tiny(quarto, tmp_path_factory) -> dict[str, Path]:
+@pytest.fixture(scope="session", params=["builtin", "quarto"])
+def tiny(request, tmp_path_factory) -> Path:
     """A tiny document (an SVG chart, a captioned table, a font from a font path) rendered
-    to HTML, PDF and Word by each renderer."""
+    to HTML, PDF and Word by each renderer (the built-in one needs no Quarto)."""
     import dataclasses
 
     import matplotlib
@@ -262,29 +265,28 @@ def tiny(quarto, tmp_path_factory) -> dict[str, Path]:
     from essex_report.quarto import QuartoRenderer
     from essex_report.render import BuiltinRenderer, load_config, render_folder
 
+    if request.param == "quarto":
+        renderer = QuartoRenderer(request.getfixturevalue("quarto"))
+    else:
+        renderer = BuiltinRenderer()
     fonts = tmp_path_factory.mktemp("fonts")  # a font no system here has
     shutil.copy(Path(matplotlib.get_data_path()) / "fonts/ttf/STIXGeneral.ttf", fonts)
     config = dataclasses.replace(load_config(), font_paths=(fonts,))
-    out = {}
-    for name, renderer in (("builtin", BuiltinRenderer()), ("quarto", QuartoRenderer(quarto))):
-        out[name] = tmp_path_factory.mktemp(name)
-        with render_folder() as folder:
-            (folder / "tiny_files").mkdir()
-            (folder / "tiny_files" / "chart.svg").write_text(SVG)
-            (folder / "tiny.md").write_text(TINY, encoding="utf-8")
-            for path in renderer.render(
-                folder / "tiny.md", config, ["html", "pdf", "docx"]
-            ).values():
-                shutil.copy(path, out[name])
+    out = tmp_path_factory.mktemp(request.param)
+    with render_folder() as folder:
+        (folder / "tiny_files").mkdir()
+        (folder / "tiny_files" / "chart.svg").write_text(SVG)
+        (folder / "tiny.md").write_text(TINY, encoding="utf-8")
+        for path in renderer.render(folder / "tiny.md", config, ["html", "pdf", "docx"]).values():
+            shutil.copy(path, out)
     return out
 
 
-@pytest.mark.parametrize("name", ["builtin", "quarto"])
-def test_svg_fonts_captions_and_word_in_both_renderers(tiny, name):
-    html = read_page(tiny[name] / "tiny.html")
+def test_svg_fonts_captions_and_word_in_both_renderers(tiny):
+    html = read_page(tiny / "tiny.html")
     assert [s[:26] for s in html.sources] == ["data:image/svg+xml;base64,"]
     assert html.alts == ["Bar chart. One bar: £668m."] and html.captions == ["A table caption"]
-    pdf = read_pdf(tiny[name] / "tiny.pdf")
+    pdf = read_pdf(tiny / "tiny.pdf")
     assert "Drawn from SVG" in pdf.text  # the SVG is drawn, its text is text
     assert "Table 1: A table caption" in pdf.text and "Figure 1: A chart caption" in pdf.text
     assert pdf.alts == html.alts
@@ -292,10 +294,10 @@ def test_svg_fonts_captions_and_word_in_both_renderers(tiny, name):
 
     fonts = {
         str(f.get_object()["/BaseFont"])
-        for p in PdfReader(tiny[name] / "tiny.pdf").pages
+        for p in PdfReader(tiny / "tiny.pdf").pages
         for f in p["/Resources"]["/Font"].values()
     }
     assert any("STIXGeneral" in f for f in fonts), fonts
-    with zipfile.ZipFile(tiny[name] / "tiny.docx") as docx:
+    with zipfile.ZipFile(tiny / "tiny.docx") as docx:
         xml = docx.read("word/document.xml").decode("utf-8")
     assert 'descr="Bar chart. One bar: £668m."' in xml and "A table caption" in xml
