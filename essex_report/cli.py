@@ -80,7 +80,7 @@ def _build_all(args: argparse.Namespace, renderer, formats: tuple[str, ...]) -> 
 def _print_result(result) -> None:
     for warning in result.warnings:
         print(warning, file=sys.stderr)
-    print(f"{result.year}: built in {result.seconds:.1f}s with the {result.renderer}")
+    print(f"{result.year}: built in {result.seconds:.1f}s; renderer: {result.renderer}")
     for fmt, path in result.outputs.items():
         print(f"  {fmt:8} {paths.shown(path)}")
 

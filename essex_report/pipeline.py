@@ -11,10 +11,10 @@ import shutil
 import string
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from essex_report import limits, paths, register
+from essex_report import chart_style, limits, paths, register
 from essex_report.cells import cell_words, notebook_problems
 from essex_report.completeness import unprinted_values, unprinted_words
 from essex_report.data import Workbook, raise_for
@@ -33,7 +33,8 @@ from essex_report.publish import (
     recover,
     year_lock,
 )
-from essex_report.render import BuiltinRenderer, QuartoRenderer, ReportConfig, load_config
+from essex_report.quarto import QuartoRenderer
+from essex_report.render import BuiltinRenderer, ReportConfig, load_config, render_folder
 from essex_report.stitch import Notebook, Stitched, stitch_notebook, write_document
 from essex_report.verify import check_outputs
 from essex_report.years import FinancialYear
@@ -52,6 +53,34 @@ class BuildResult:
     warnings: list[str]
 
 
+def render_into(
+    staging: Path,
+    stitched: Stitched,
+    front: dict,
+    renderer: QuartoRenderer | BuiltinRenderer,
+    config: ReportConfig,
+    formats: tuple[str, ...],
+) -> dict[str, Path]:
+    """Render in an ordinary temporary folder (not under report/.build-*: Quarto ignores the
+    project settings of anything under a dot-folder), then move the documented outputs into
+    `staging` and the document the renderer read, with its images, into `staging/source/`.
+    Whatever else the renderer left (.quarto/, copies of the styles) goes with the folder."""
+    with render_folder() as folder:
+        document = folder / f"{DOCUMENT}.md"
+        write_document(stitched, front, document)
+        rendered = renderer.render(document, config, list(formats))
+        outputs = {}
+        for fmt, path in rendered.items():
+            outputs[fmt] = staging / path.name
+            shutil.move(path, outputs[fmt])
+        source = staging / "source"
+        source.mkdir()
+        for read in (document, folder / ASSETS):
+            if read.exists():
+                shutil.move(read, source / read.name)
+    return outputs
+
+
 def build_year(
     year: FinancialYear,
     renderer: QuartoRenderer | BuiltinRenderer,
@@ -66,6 +95,8 @@ def build_year(
     data_dir, report_dir = Path(data_dir).resolve(), Path(report_dir).resolve()
     check_output_folder(report_dir, data_dir)
     config = load_config()
+    # Typst draws the charts' text in the report's font, which the font-lato package holds.
+    config = replace(config, font_paths=(*config.font_paths, chart_style.font_dir()))
     timeout = cell_timeout or limits.cell_timeout()
     final = paths.year_report_dir(year, report_dir)
     mark_output(report_dir)
@@ -91,24 +122,13 @@ def build_year(
             warnings += [str(p) for p in unprinted_values(book, year, registered(stitched))]
             rows = register.merge(stitched.figures)
             stitched.add(colophon(config, renderer.name))
-            document = staging / f"{DOCUMENT}.md"
-            write_document(stitched, config.front_matter(year, renderer.name), document)
             (staging / "figures.csv").write_text(register.to_csv(rows), encoding="utf-8")
             titles = {i: s.title for i, s in book.catalogue.sources.items()}
             page = register.to_html(rows, f"{config.title} {year}", titles)
             (staging / "figures.html").write_text(page, encoding="utf-8")
-            say(f"{year}: rendering with the {renderer.name}")
-            outputs = renderer.render(document, config, list(formats))
-            source = staging / "source"
-            source.mkdir()
-            for leftover in [
-                document,
-                document.with_suffix(".typ"),
-                staging / ASSETS,
-                staging / "_quarto.yml",
-            ]:
-                if leftover.exists():
-                    shutil.move(str(leftover), source / leftover.name)
+            say(f"{year}: rendering with {renderer.name}")
+            front = config.front_matter(year, renderer.name)
+            outputs = render_into(staging, stitched, front, renderer, config, formats)
             check_outputs(outputs, rows, renderer.name)
             publish(staging, final)
         forget_failed(report_dir, year)
@@ -164,7 +184,7 @@ def stitch_year(
         notebook = Notebook(
             paths.shown(paths.NOTEBOOKS_DIR / path.name),
             ASSETS,
-            config.execute,
+            {k: v for k, v in config.execute.items() if k != "ipynb-filters"},
             lambda text: cell_words(report, text),
         )
         stitch_notebook(json.loads(path.read_text(encoding="utf-8")), notebook, stitched)

@@ -1,14 +1,21 @@
 """Render the year's stitched document: with Quarto when a `quarto` executable is available,
 otherwise with the built-in renderer made of the engines Quarto uses (pandoc and Typst).
 
-Both read the one configuration, `_quarto.yml`.
+Both read the one configuration, `_quarto.yml`, and render in an ordinary temporary folder
+(`render_folder`): Quarto ignores the project settings of anything under a folder whose name
+starts with a dot.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,11 +26,14 @@ from essex_report.errors import BuildError, ReportError
 from essex_report.years import FinancialYear
 
 FORMATS = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
+# A render of the year takes seconds; a renderer that runs for this long is stuck.
+RENDER_TIMEOUT = 900
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass(frozen=True)
 class ReportConfig:
-    """What `_quarto.yml` says about the report."""
+    """What `_quarto.yml` says about the report. Paths are absolute."""
 
     title: str
     author: str
@@ -34,6 +44,9 @@ class ReportConfig:
     toc_title: str
     formats: dict[str, dict] = field(default_factory=dict)
     execute: dict = field(default_factory=dict)  # `execute:` cell-option defaults (echo ...)
+    filters: tuple[Path, ...] = ()  # Lua filters both renderers run (`filters:`)
+    font_paths: tuple[Path, ...] = ()  # folders Typst reads fonts from (typst `font-paths:`)
+    root: Path = paths.ROOT  # the folder of _quarto.yml, which its paths are relative to
 
     def front_matter(self, year: FinancialYear, renderer: str) -> dict:
         return {
@@ -43,8 +56,13 @@ class ReportConfig:
             "toc": self.toc,
             "toc-depth": self.toc_depth,
             "toc-title": self.toc_title,
-            "description-meta": f"{self.title} {year}, rendered by {renderer}",
+            "description-meta": f"{self.title} {year}; renderer: {renderer}",
         }
+
+    def style_file(self, fmt: str, option: str) -> Path | None:
+        """A file an option of a format names (css, include-in-header), as an absolute path."""
+        named = self.formats.get(fmt, {}).get(option)
+        return self.root / named if named else None
 
 
 def load_config(path: Path = paths.QUARTO_CONFIG) -> ReportConfig:
@@ -62,79 +80,87 @@ def load_config(path: Path = paths.QUARTO_CONFIG) -> ReportConfig:
     chapters = book.get("chapters") or []
     if not chapters or not all(isinstance(c, str) for c in chapters):
         raise ReportError(f"{paths.shown(path)}: book: chapters must list the notebooks in order")
-    formats = config.get("format") or {}
+    formats = {name: dict(options or {}) for name, options in (config.get("format") or {}).items()}
+    named = [*config.get("filters", []), *formats.get("typst", {}).get("font-paths", [])]
+    for entry in named:
+        if not (path.parent / entry).exists():
+            raise ReportError(f"{paths.shown(path)} names {entry}, which does not exist")
     return ReportConfig(
-        title=str(book.get("title", "Annual Report")),
-        author=str(book.get("author", "")),
+        title=str(config.get("title", book.get("title", "Annual Report"))),
+        author=str(config.get("author", book.get("author", ""))),
         chapters=chapters,
         lang=str(config.get("lang", "en-GB")),
         toc=bool(config.get("toc", True)),
         toc_depth=int(config.get("toc-depth", 2)),
         toc_title=str(config.get("toc-title", "Contents")),
-        formats={name: dict(options or {}) for name, options in formats.items()},
+        formats=formats,
+        filters=tuple(path.parent / f for f in config.get("filters", [])),
+        font_paths=tuple(path.parent / f for f in formats.get("typst", {}).get("font-paths", [])),
+        root=path.parent,
         execute=dict(config.get("execute") or {}),
     )
 
 
-def _run(command: list[str], cwd: Path, what: str) -> None:
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise BuildError(f"{what} failed: {detail[-1] if detail else 'no message'}")
+@contextmanager
+def render_folder() -> Iterator[Path]:
+    """A new, ordinary temporary folder to render in, removed afterwards.
 
-
-class QuartoRenderer:
-    """`quarto render` on the stitched document, with a project file derived from _quarto.yml."""
-
-    def __init__(self, executable: str):
-        self.executable = executable
-        self.name = f"Quarto ({executable})"
-
-    def render(self, document: Path, config: ReportConfig, wanted: list[str]) -> dict[str, Path]:
-        folder = document.parent
-        project = {
-            "project": {"type": "default"},
-            "format": {
-                "html": config.formats.get("html", {}),
-                "typst": config.formats.get("typst", {}),
-                "docx": config.formats.get("docx", {}),
-            },
-        }
-        # Files the options name are copied beside the document, where Quarto looks for them.
-        for fmt, key in (("html", "css"), ("typst", "include-in-header")):
-            named = project["format"][fmt].get(key)
-            if named:
-                shutil.copy(paths.ROOT / named, folder / Path(named).name)
-                project["format"][fmt][key] = Path(named).name
-        (folder / "_quarto.yml").write_text(yaml.safe_dump(project), encoding="utf-8")
-        outputs = {}
-        for fmt in wanted:
-            to = "typst" if fmt == "pdf" else fmt
-            _run(
-                [self.executable, "render", document.name, "--to", to],
-                folder,
-                f"quarto render --to {to}",
+    Quarto treats a file under any folder whose name starts with a dot as outside every
+    project, so no part of the path may start with one (a TMPDIR such as ~/.cache/tmp would).
+    """
+    base = Path(tempfile.gettempdir()).resolve()
+    if any(part.startswith(".") for part in base.parts):
+        base = Path("/tmp")
+        if not os.access(base, os.W_OK):
+            raise BuildError(
+                f"the temporary folder {tempfile.gettempdir()} is inside a folder whose name "
+                "starts with a dot, which Quarto ignores; set TMPDIR to another folder"
             )
-            outputs[fmt] = document.with_suffix(FORMATS[fmt])
-        return outputs
+    folder = Path(tempfile.mkdtemp(prefix="essex-report-render-", dir=base))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(command: list[str], cwd: Path, what: str, env: dict[str, str] | None = None) -> str:
+    """Run a renderer; a failure is one line: its first error message."""
+    try:
+        result = subprocess.run(
+            command, cwd=cwd, capture_output=True, text=True, env=env, timeout=RENDER_TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"{what} did not finish in {RENDER_TIMEOUT}s; stopped it") from None
+    except OSError as error:
+        raise BuildError(f"{what} could not start: {error.strerror}") from None
+    if result.returncode != 0:
+        lines = [
+            ANSI.sub("", line).strip() for line in (result.stderr or result.stdout).split("\n")
+        ]
+        lines = [line for line in lines if line]
+        errors = [line for line in lines if re.match(r"(ERROR|error)\b", line)]
+        detail = errors[0] if errors else lines[-1] if lines else "no message"
+        raise BuildError(f"{what} failed: {detail}")
+    return result.stdout
 
 
 class BuiltinRenderer:
     """pandoc (from the pypandoc-binary wheel) for HTML and Word, Typst for a tagged PDF."""
 
-    name = "built-in renderer (pandoc {pandoc} + Typst {typst}; Quarto not installed)"
-
     def __init__(self) -> None:
+        from importlib.metadata import version
+
         import pypandoc
 
         self.pandoc = pypandoc.get_pandoc_path()
-        from importlib.metadata import version
+        # Versions as the tools report them: the pandoc binary, and the Typst wheel.
+        self.name = (
+            f"built-in renderer (pandoc {pypandoc.get_pandoc_version()}, Typst {version('typst')})"
+        )
 
-        self.name = self.name.format(pandoc=pypandoc.get_pandoc_version(), typst=version("typst"))
-
-    def _pandoc(self, document: Path, to: str, output: Path, extra: list[str]) -> None:
-        filter_file = paths.STYLES_DIR / "builtin.lua"
-        _run(
+    def _pandoc(self, document: Path, to: str, output: Path, extra: list[str], config) -> None:
+        filters = [*config.filters, paths.STYLES_DIR / "builtin.lua"]
+        run(
             [
                 self.pandoc,
                 document.name,
@@ -143,8 +169,7 @@ class BuiltinRenderer:
                 "--to",
                 to,
                 "--standalone",
-                "--lua-filter",
-                str(filter_file),
+                *(f"--lua-filter={f}" for f in filters),
                 "--output",
                 output.name,
                 *extra,
@@ -166,10 +191,11 @@ class BuiltinRenderer:
         extra = [*toc]
         if html.get("embed-resources", True):
             extra.append("--embed-resources")
-        if html.get("css"):
-            extra += ["--css", str(paths.ROOT / html["css"])]
+        css = config.style_file("html", "css")
+        if css:
+            extra += ["--css", str(css)]
         out = document.with_suffix(".html")
-        self._pandoc(document, "html5", out, extra)
+        self._pandoc(document, "html5", out, extra, config)
         return out
 
     def _pdf(self, document: Path, config: ReportConfig, toc: list[str]) -> Path:
@@ -177,23 +203,28 @@ class BuiltinRenderer:
 
         options = config.formats.get("typst", {})
         source = document.with_suffix(".typ")
-        extra = [*toc]
-        for key in ("papersize", "mainfont", "fontsize", "margin"):
-            if key in options:
-                value = options[key]
-                if isinstance(value, dict):
-                    extra += [f"--variable={key}.{k}:{v}" for k, v in value.items()]
-                else:
-                    extra.append(f"--variable={key}:{value}")
-        if options.get("include-in-header"):
-            extra.append(f"--include-in-header={paths.ROOT / options['include-in-header']}")
-        self._pandoc(document, "typst", source, extra)
+        # Page options as metadata, which pandoc's Typst template reads as Quarto's does
+        # (`--variable margin.x:2cm` would set a variable named "margin.x", not the margin).
+        page = {
+            k: options[k] for k in ("papersize", "mainfont", "fontsize", "margin") if k in options
+        }
+        metadata = document.with_name("typst-options.yml")
+        metadata.write_text(yaml.safe_dump(page), encoding="utf-8")
+        extra = [*toc, f"--metadata-file={metadata.name}"]
+        header = config.style_file("typst", "include-in-header")
+        if header:
+            extra.append(f"--include-in-header={header}")
+        self._pandoc(document, "typst", source, extra, config)
         standard = options.get("pdf-standard")
         standards = [standard] if isinstance(standard, str) else list(standard or [])
         out = document.with_suffix(".pdf")
         try:
             typst.compile(
-                str(source), output=str(out), root=str(document.parent), pdf_standards=standards
+                str(source),
+                output=str(out),
+                root=str(document.parent),
+                font_paths=[str(p) for p in config.font_paths],
+                pdf_standards=standards,
             )
         except Exception as error:  # typst raises its own error types
             raise BuildError(f"typst compile failed: {str(error).splitlines()[0]}") from error
@@ -201,15 +232,19 @@ class BuiltinRenderer:
 
     def _docx(self, document: Path, config: ReportConfig, toc: list[str]) -> Path:
         out = document.with_suffix(".docx")
-        self._pandoc(document, "docx", out, toc)
+        self._pandoc(document, "docx", out, toc, config)
         return out
 
 
-def choose_renderer(quarto: str | None = None) -> QuartoRenderer | BuiltinRenderer:
+def choose_renderer(quarto: str | None = None):
     """Quarto when given or on PATH; otherwise the built-in renderer."""
+    from essex_report.quarto import QuartoRenderer
+
     if quarto:
-        if not Path(quarto).is_file() and not shutil.which(quarto):
+        found = shutil.which(quarto) if os.sep not in quarto else None
+        path = Path(found or quarto).resolve()
+        if not path.is_file() or not os.access(path, os.X_OK):
             raise ReportError(f"--quarto {quarto}: no such executable")
-        return QuartoRenderer(quarto)
+        return QuartoRenderer(str(path))
     found = shutil.which("quarto")
     return QuartoRenderer(found) if found else BuiltinRenderer()

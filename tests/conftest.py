@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,13 @@ def real_data(tmp_path: Path) -> Path:
     return target
 
 
+def path_without_quarto() -> str:
+    """PATH without any folder holding a `quarto`: the built-in renderer, unless a test passes
+    --quarto (so a developer's Quarto on PATH does not change what the suite tests)."""
+    folders = os.environ.get("PATH", "").split(os.pathsep)
+    return os.pathsep.join(f for f in folders if not (Path(f) / "quarto").exists())
+
+
 def essex_report(*args: str, env: dict | None = None, timeout: int = 600):
     """Run the command as a person would, in its own process."""
     return subprocess.run(
@@ -40,15 +48,57 @@ def essex_report(*args: str, env: dict | None = None, timeout: int = 600):
         text=True,
         cwd=paths.ROOT,
         timeout=timeout,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, "PATH": path_without_quarto(), **(env or {})},
     )
 
 
+@dataclass(frozen=True)
+class Built:
+    """A year built by the command: its report folder and what the command printed."""
+
+    folder: Path
+    stdout: str
+
+
 @pytest.fixture(scope="session")
-def built_2019(tmp_path_factory) -> Path:
-    """The real 2019/20 report, built once for every test that reads it."""
+def builtin_2019(tmp_path_factory) -> Built:
+    """The real 2019/20 report by the built-in renderer, with Word, built once for every test
+    that reads it."""
     output = tmp_path_factory.mktemp("report")
-    result = essex_report("build", "--year", "2019/20", "--output", str(output))
+    result = essex_report("build", "--year", "2019/20", "--word", "--output", str(output))
     assert result.returncode == 0, result.stderr
     assert "built in" in result.stdout and "renderer" in result.stdout
-    return output / "2019-20"
+    return Built(output / "2019-20", result.stdout)
+
+
+@pytest.fixture(scope="session")
+def built_2019(builtin_2019) -> Path:
+    return builtin_2019.folder
+
+
+# Where setup-quarto.sh installs Quarto unless told otherwise.
+OFFLINE_QUARTO = Path.home() / ".cache" / "quarto-offline" / "bin" / "quarto"
+INSTALL_QUARTO = (
+    "Quarto not found: install it with `quarto=$(bash ../shared/tools/quarto/setup-quarto.sh)`"
+    " and set ESSEX_REPORT_QUARTO=$quarto, or put quarto on PATH"
+)
+
+
+def find_quarto() -> str | None:
+    """ESSEX_REPORT_QUARTO, else quarto on PATH, else setup-quarto.sh's default install."""
+    given = os.environ.get("ESSEX_REPORT_QUARTO")
+    if given:
+        return given
+    return shutil.which("quarto") or (str(OFFLINE_QUARTO) if OFFLINE_QUARTO.is_file() else None)
+
+
+@pytest.fixture(scope="session")
+def quarto() -> str:
+    """The real Quarto. Without it the test skips, saying how to install it; under
+    ESSEX_REPORT_REQUIRE_QUARTO=1 (CI) it fails instead."""
+    found = find_quarto()
+    if found and Path(found).is_file():
+        return found
+    if os.environ.get("ESSEX_REPORT_REQUIRE_QUARTO") == "1":
+        pytest.fail(f"ESSEX_REPORT_REQUIRE_QUARTO=1 but {INSTALL_QUARTO}")
+    pytest.skip(INSTALL_QUARTO)

@@ -1,4 +1,5 @@
-"""Which renderer runs, and how Quarto is called when it is installed."""
+"""Which renderer runs, where it renders and how Quarto is called (with a stand-in `quarto`;
+tests/test_quarto.py runs the real one)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,26 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
 import yaml
 
-from essex_report.render import BuiltinRenderer, QuartoRenderer, choose_renderer, load_config
+from essex_report import paths
+from essex_report.errors import BuildError, ReportError
+from essex_report.quarto import QuartoRenderer, chart_markdown, ipynb_filter
+from essex_report.render import BuiltinRenderer, choose_renderer, load_config, render_folder
 
+# Records its arguments and environment, and writes what Quarto would write.
 FAKE_QUARTO = """#!/bin/sh
-# Records its arguments and writes the output Quarto would write.
+if [ "$1" = "--version" ]; then echo 1.10.18; exit 0; fi
 echo "$@" >> calls.txt
-case "$4" in
-  html) echo '<html>fake</html>' > annual-report.html ;;
-  typst) echo 'fake pdf' > annual-report.pdf ;;
-esac
+env | grep '^QUARTO_' >> env.txt
+if [ -n "$FAIL" ]; then
+  printf 'noise\\n\\033[91mERROR: error: pagebreaks are not allowed\\033[39m\\n' >&2
+  echo 'ERROR: Typst compilation failed' >&2
+  exit 1
+fi
+echo '<html>fake</html>' > annual-report.html
+echo 'fake pdf' > annual-report.pdf
 """
 
 
@@ -31,19 +41,29 @@ def test_builtin_renderer_without_quarto(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # no quarto here
     renderer = choose_renderer()
     assert isinstance(renderer, BuiltinRenderer)
-    assert "built-in renderer" in renderer.name and "Quarto not installed" in renderer.name
+    assert renderer.name.startswith("built-in renderer (pandoc 3.")
+    assert ", Typst 0." in renderer.name
 
 
-def test_quarto_on_path_is_used(monkeypatch, tmp_path):
+def test_quarto_on_path_is_named_by_its_version_never_its_path(monkeypatch, tmp_path):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake_quarto(bin_dir)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     renderer = choose_renderer()
-    assert isinstance(renderer, QuartoRenderer) and "Quarto" in renderer.name
+    assert isinstance(renderer, QuartoRenderer)
+    assert renderer.name == "Quarto 1.10.18"
+    assert choose_renderer(str(bin_dir / "quarto")).name == "Quarto 1.10.18"
 
 
-def test_quarto_renders_the_stitched_document_with_options_from_quarto_yml(tmp_path):
+def test_a_missing_quarto_is_one_line(tmp_path):
+    with pytest.raises(ReportError, match=r"--quarto .*: no such executable"):
+        choose_renderer(str(tmp_path / "nowhere" / "quarto"))
+
+
+def test_quarto_renders_in_a_project_derived_from_quarto_yml(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUARTO_PROJECT_RENDER_ALL", "1")  # as in the root project's pre-render
+    monkeypatch.setenv("QUARTO_PROFILE", "chapter")
     quarto = fake_quarto(tmp_path)
     build = tmp_path / "build"
     build.mkdir()
@@ -51,11 +71,91 @@ def test_quarto_renders_the_stitched_document_with_options_from_quarto_yml(tmp_p
     document.write_text("---\ntitle: T\n---\n\n# Chapter\n")
     outputs = QuartoRenderer(str(quarto)).render(document, load_config(), ["html", "pdf"])
     assert outputs == {"html": build / "annual-report.html", "pdf": build / "annual-report.pdf"}
-    calls = (build / "calls.txt").read_text().splitlines()
-    assert calls == ["render annual-report.md --to html", "render annual-report.md --to typst"]
+    assert (build / "calls.txt").read_text().splitlines() == ["render annual-report.md --to all"]
+    # the outer project's variables do not reach the inner render
+    assert "QUARTO_PROJECT_" not in (build / "env.txt").read_text()
+    assert "QUARTO_PROFILE" not in (build / "env.txt").read_text()
     project = yaml.safe_load((build / "_quarto.yml").read_text())
-    assert project["project"]["type"] == "default"  # not the root book project
-    assert project["format"]["html"]["embed-resources"] is True
-    assert project["format"]["html"]["css"] == "report.css" and (build / "report.css").is_file()
-    assert project["format"]["typst"]["pdf-standard"] == "ua-1"
-    assert (build / project["format"]["typst"]["include-in-header"]).is_file()
+    assert project["project"] == {"type": "default"}  # not the root project
+    assert set(project["format"]) == {"html", "typst"}  # only the wanted formats
+    html, typst = project["format"]["html"], project["format"]["typst"]
+    assert html["embed-resources"] is True and html["minimal"] is True
+    assert html["format-links"] is False
+    assert html["css"] == "report.css" and (build / "report.css").is_file()
+    assert typst["pdf-standard"] == "ua-1" and typst["papersize"] == "a4"
+    assert (build / typst["include-in-header"]).is_file()
+    assert [(build / f).is_file() for f in project["filters"]] == [True]
+
+
+def test_font_paths_reach_quarto_relative_to_the_folder(tmp_path):
+    """Quarto reads a font path starting with / as relative to the project."""
+    import dataclasses
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    config = dataclasses.replace(load_config(), font_paths=(fonts,))
+    build = tmp_path / "a" / "build"
+    build.mkdir(parents=True)
+    document = build / "annual-report.md"
+    document.write_text("# Chapter\n")
+    QuartoRenderer(str(fake_quarto(tmp_path))).render(document, config, ["pdf"])
+    project = yaml.safe_load((build / "_quarto.yml").read_text())
+    assert project["format"]["typst"]["font-paths"] == ["../../fonts"]
+
+
+def test_a_quarto_failure_is_its_first_error_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("FAIL", "1")
+    document = tmp_path / "annual-report.md"
+    document.write_text("# Chapter\n")
+    renderer = QuartoRenderer(str(fake_quarto(tmp_path)))
+    with pytest.raises(BuildError) as raised:
+        renderer.render(document, load_config(), ["pdf"])
+    assert str(raised.value) == ("quarto render failed: ERROR: error: pagebreaks are not allowed")
+
+
+def test_the_render_folder_is_never_under_a_dot_folder(tmp_path, monkeypatch):
+    hidden = tmp_path / ".cache" / "tmp"
+    hidden.mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(hidden))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    with render_folder() as folder:
+        assert folder.is_dir()
+        assert not any(part.startswith(".") for part in folder.parts)
+    assert not folder.exists()
+
+
+def test_load_config_resolves_what_it_names_against_its_folder(tmp_path):
+    config = load_config()
+    assert config.title == "Essex County Council Annual Report"
+    assert config.style_file("html", "css") == paths.ROOT / "report/styles/report.css"
+    assert config.filters == (paths.ROOT / "report/styles/report.lua",)
+    other = tmp_path / "_quarto.yml"
+    text = paths.QUARTO_CONFIG.read_text().replace("font-paths: []", "font-paths: [fonts]")
+    other.write_text(text)
+    with pytest.raises(ReportError, match=r"names report/styles/report\.lua, which does not"):
+        load_config(other)
+    (tmp_path / "report" / "styles").mkdir(parents=True)
+    (tmp_path / "report" / "styles" / "report.lua").write_text("")
+    with pytest.raises(ReportError, match="names fonts, which does not exist"):
+        load_config(other)
+    (tmp_path / "fonts").mkdir()
+    assert load_config(other).font_paths == (tmp_path / "fonts",)
+
+
+def test_a_chart_output_becomes_markdown_with_its_alt_text():
+    """A chapter rendered by Quarto on its own: Quarto reads alt text only from Markdown."""
+    chart = {
+        "output_type": "display_data",
+        "data": {"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg"/>', "text/plain": "x"},
+        "metadata": {"essex_report": {"fig-cap": "Spending [2019/20]", "fig-alt": 'A "bar" chart'}},
+    }
+    text = {"output_type": "display_data", "data": {"text/markdown": "# Resources"}}
+    nb = {"cells": [{"cell_type": "code", "source": "", "outputs": [chart, text]}]}
+    outputs = ipynb_filter(nb)["cells"][0]["outputs"]
+    markdown = outputs[0]["data"]["text/markdown"]
+    assert markdown.startswith(r"![Spending \[2019/20\]](data:image/svg+xml;base64,PHN2Zy")
+    assert markdown.endswith(r'{fig-alt="A \"bar\" chart"}')
+    assert outputs[1] == text
+    assert chart_markdown(text) == text

@@ -1,0 +1,303 @@
+"""The real Quarto publishes the same report as the built-in renderer.
+
+Each build runs once per session: the built-in renderer's 2019/20 (conftest `builtin_2019`),
+the README's `quarto render` at the root of a copy of the workbook (which builds 2019/20 with
+Quarto through the pipeline), the README's chapter render, and a tiny document through both
+renderers (SVG, font path, Word). Without Quarto these tests skip, saying how to install it;
+CI sets ESSEX_REPORT_REQUIRE_QUARTO=1, under which they fail instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import page
+import pytest
+
+from essex_report import paths
+
+from .conftest import Built, path_without_quarto
+from .reading import A4, compact, numbered, read_page, read_pdf, squeeze
+
+# The Quarto commands the README gives, run here as written (`quarto` is the Quarto found).
+RENDER_PROJECT = "quarto render"
+RUN_CHAPTER = "papermill notebooks/resources.ipynb report/resources-2020-21.ipynb -p year 2020/21"
+RENDER_CHAPTER = "quarto render report/resources-2020-21.ipynb --profile chapter"
+DOCUMENTED = {"annual-report.html", "annual-report.pdf", "figures.csv", "notebooks", "source"}
+
+
+@pytest.fixture(scope="session")
+def home(tmp_path_factory) -> Path:
+    """A copy of the workbook (what a clone holds that rendering reads)."""
+    home = tmp_path_factory.mktemp("workbook")
+    for name in ("data", "notebooks", "report/styles"):
+        shutil.copytree(paths.ROOT / name, home / name)
+    for name in ("_quarto.yml", "_quarto-chapter.yml", "report/README.md"):
+        shutil.copy(paths.ROOT / name, home / name)
+    return home
+
+
+def run_readme(command: str, home: Path, quarto: str) -> subprocess.CompletedProcess:
+    """A README command at the root of `home`, with the venv active (its bin/ first on PATH)."""
+    argv = shlex.split(command)
+    venv = Path(sys.executable).parent
+    argv[0] = quarto if argv[0] == "quarto" else str(venv / argv[0])
+    env = {
+        **os.environ,
+        "PATH": f"{venv}{os.pathsep}{path_without_quarto()}",
+        "ESSEX_REPORT_HOME": str(home),
+    }
+    result = subprocess.run(argv, cwd=home, capture_output=True, text=True, env=env, timeout=900)
+    assert result.returncode == 0, f"{command}:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+@pytest.fixture(scope="session")
+def quarto_version(quarto) -> str:
+    return subprocess.run([quarto, "--version"], capture_output=True, text=True).stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def quarto_2019(home, quarto) -> Built:
+    """`quarto render` at the root: the default year, built with Quarto through the pipeline."""
+    result = run_readme(RENDER_PROJECT, home, quarto)
+    return Built(home / "report" / "2019-20", result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session", params=["builtin", "quarto"])
+def built(request) -> Built:
+    return request.getfixturevalue(f"{request.param}_2019")
+
+
+def test_the_readme_gives_the_quarto_commands_these_tests_run():
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)
+    lines = [line.split("#")[0].strip() for block in blocks for line in block.splitlines()]
+    assert {line for line in lines if line.startswith("quarto ")} == {
+        RENDER_PROJECT,
+        RENDER_CHAPTER,
+    }
+    assert RUN_CHAPTER in lines
+
+
+def test_only_the_documented_outputs_are_published(built):
+    present = {p.name for p in built.folder.iterdir()} - {"annual-report.docx"}
+    assert present == DOCUMENTED
+    assert {p.name for p in (built.folder / "source").iterdir()} == {
+        "annual-report.md",
+        "annual-report_files",
+    }
+
+
+def test_the_renderer_is_named_with_its_version(built, request):
+    """In the command's output, the HTML's description and the colophon; never a path."""
+    from essex_report.render import BuiltinRenderer
+
+    if "Quarto" in built.stdout:
+        name = f"Quarto {request.getfixturevalue('quarto_version')}"
+    else:
+        name = BuiltinRenderer().name
+    assert re.fullmatch(
+        r"Quarto \d+\.\d+\.\d+|built-in renderer \(pandoc [\d.]+, Typst [\d.]+\)", name
+    )
+    assert f"renderer: {name}\n" in built.stdout
+    html = read_page(built.folder / "annual-report.html")
+    assert html.description == f"Essex County Council Annual Report 2019/20; renderer: {name}"
+    colophon = compact(f"Renderer of this edition: {name}.")
+    assert colophon in compact(read_pdf(built.folder / "annual-report.pdf").text)
+
+
+def test_the_html_is_self_contained_and_links_no_other_format(built):
+    html = read_page(built.folder / "annual-report.html")
+    assert html.sources and all(s.startswith("data:") for s in html.sources)
+    assert all(link.startswith("#") or link.startswith("http") for link in html.links)
+    assert not [link for link in html.links if re.search(r"\.(pdf|docx)$", link)]
+
+
+def test_the_pdf_is_a4_and_passes_pdf_ua_1(built):
+    pdf = read_pdf(built.folder / "annual-report.pdf")
+    assert {(round(w), round(h)) for w, h in pdf.sizes} == {tuple(round(x) for x in A4)}
+    assert pdf.title == "Essex County Council Annual Report 2019/20"
+    report = page.validate_pdf(built.folder / "annual-report.pdf", profile="ua1")
+    assert report.is_compliant, [(f.rule_id, f.message) for f in report.failures]
+    assert report.rules.failed == 0 and report.rules.passed > 0
+
+
+def test_every_chapter_starts_a_new_page(built):
+    pdf = read_pdf(built.folder / "annual-report.pdf")
+    chapters = [(title, page) for level, title, page in pdf.outline if level == 1]
+    assert len(chapters) >= 7
+    starts = [page for _, page in chapters]
+    assert starts == sorted(set(starts))  # one chapter per page at most
+    for title, page_index in chapters:
+        assert pdf.pages[page_index].startswith(squeeze(title)), title
+
+
+# --- The two renderers, side by side --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def both(builtin_2019, quarto_2019) -> dict:
+    return {
+        name: (read_page(b.folder / "annual-report.html"), read_pdf(b.folder / "annual-report.pdf"))
+        for name, b in (("builtin", builtin_2019), ("quarto", quarto_2019))
+    }
+
+
+def test_the_same_headings(both):
+    (b_html, b_pdf), (q_html, q_pdf) = both["builtin"], both["quarto"]
+    assert b_html.headings == q_html.headings and len(q_html.headings) > 90
+    assert b_pdf.outline == q_pdf.outline
+    # the PDF's bookmarks are the page's headings, in order (not the title and contents);
+    # pandoc's HTML prints typographic apostrophes, Typst's bookmarks plain ones
+    bookmarks = [title for _, title, _ in q_pdf.outline]
+    assert bookmarks == [h.replace("\u2019", "'") for h in q_html.headings[2:]]
+
+
+def test_the_same_figures(builtin_2019, quarto_2019, both):
+    rows = {
+        name: list(csv.DictReader((b.folder / "figures.csv").open(encoding="utf-8")))
+        for name, b in (("builtin", builtin_2019), ("quarto", quarto_2019))
+    }
+    assert rows["builtin"] == rows["quarto"]
+    texts = {r["text"] for r in rows["quarto"] if r["year"] == "2019/20"}
+    assert len(texts) > 90
+    for _, pdf in both.values():
+        assert [t for t in texts if compact(t) not in compact(pdf.text)] == []
+
+
+def test_the_same_captions(both):
+    (b_html, b_pdf), (q_html, q_pdf) = both["builtin"], both["quarto"]
+    assert b_html.captions == q_html.captions and len(q_html.captions) >= 20
+    assert b_html.figure_captions == q_html.figure_captions and q_html.figure_captions
+    for pdf in (b_pdf, q_pdf):
+        assert numbered(pdf.text, "Table") == list(range(1, len(q_html.captions) + 1))
+        assert numbered(pdf.text, "Figure") == list(range(1, len(q_html.figure_captions) + 1))
+        for caption in q_html.captions + q_html.figure_captions:
+            assert compact(caption) in compact(pdf.text)
+
+
+def test_the_same_alt_texts(both):
+    (b_html, b_pdf), (q_html, q_pdf) = both["builtin"], both["quarto"]
+    assert b_html.alts == q_html.alts and all(len(a) > 20 for a in q_html.alts)
+    assert b_pdf.alts == q_pdf.alts == q_html.alts
+
+
+def test_word_from_the_built_in_renderer(builtin_2019):
+    with zipfile.ZipFile(builtin_2019.folder / "annual-report.docx") as docx:
+        xml = docx.read("word/document.xml").decode("utf-8")
+    assert "Our spending" in xml and "£668m" in xml
+    assert re.search(r'descr="Bar chart\. Spending on selected services', xml)
+
+
+# --- A chapter on its own, and a tiny document through both renderers ---------------------
+
+
+@pytest.fixture(scope="session")
+def chapter(home, quarto) -> tuple[Path, bool]:
+    """The README's chapter render; and whether it rebuilt the default year (it must not)."""
+    year = home / "report" / "2019-20" / "annual-report.pdf"
+    before = year.stat().st_mtime_ns if year.exists() else None
+    run_readme(RUN_CHAPTER, home, quarto)
+    run_readme(RENDER_CHAPTER, home, quarto)
+    after = year.stat().st_mtime_ns if year.exists() else None
+    return home / "report" / "resources-2020-21.ipynb", before != after
+
+
+def test_a_chapter_renders_for_a_year_and_leaves_the_notebook_as_stored(chapter, home):
+    executed, rebuilt_the_year = chapter
+    html = read_page(executed.with_suffix(".html"))
+    assert "Resources" in html.headings and not rebuilt_the_year
+    assert len(html.alts) >= 4 and any("2020/21" in alt for alt in html.alts)
+    assert all(s.startswith("data:") for s in html.sources)
+    pdf = read_pdf(executed.with_suffix(".pdf"))
+    assert pdf.alts == html.alts and {(round(w), round(h)) for w, h in pdf.sizes} == {(595, 842)}
+    assert page.validate_pdf(executed.with_suffix(".pdf"), profile="ua1").is_compliant
+    # Papermill ran a copy: the stored notebook still has no outputs and no injected year.
+    stored = (paths.NOTEBOOKS_DIR / "resources.ipynb").read_bytes()
+    assert (home / "notebooks" / "resources.ipynb").read_bytes() == stored
+
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="90" viewBox="0 0 240 90">'
+    '<rect x="0" y="0" width="200" height="40" fill="#00507a"/>'
+    '<text x="0" y="80" font-family="STIXGeneral" font-size="18">Drawn from SVG</text></svg>'
+)
+TINY = """---
+title: Tiny
+author: Test
+lang: en-GB
+mainfont: STIXGeneral
+---
+
+# First chapter
+
+![A chart caption](tiny_files/chart.svg){fig-alt="Bar chart. One bar: £668m."}
+
+| Service | Spending |
+|:--------|---------:|
+| Adults  |    £668m |
+
+: A table caption
+
+# Second chapter
+
+Words.
+"""
+
+
+@pytest.fixture(scope="session", params=["builtin", "quarto"])
+def tiny(request, tmp_path_factory) -> Path:
+    """A tiny document (an SVG chart, a captioned table, a font from a font path) rendered
+    to HTML, PDF and Word by each renderer (the built-in one needs no Quarto)."""
+    import dataclasses
+
+    import matplotlib
+
+    from essex_report.quarto import QuartoRenderer
+    from essex_report.render import BuiltinRenderer, load_config, render_folder
+
+    if request.param == "quarto":
+        renderer = QuartoRenderer(request.getfixturevalue("quarto"))
+    else:
+        renderer = BuiltinRenderer()
+    fonts = tmp_path_factory.mktemp("fonts")  # a font no system here has
+    shutil.copy(Path(matplotlib.get_data_path()) / "fonts/ttf/STIXGeneral.ttf", fonts)
+    config = dataclasses.replace(load_config(), font_paths=(fonts,))
+    out = tmp_path_factory.mktemp(request.param)
+    with render_folder() as folder:
+        (folder / "tiny_files").mkdir()
+        (folder / "tiny_files" / "chart.svg").write_text(SVG)
+        (folder / "tiny.md").write_text(TINY, encoding="utf-8")
+        for path in renderer.render(folder / "tiny.md", config, ["html", "pdf", "docx"]).values():
+            shutil.copy(path, out)
+    return out
+
+
+def test_svg_fonts_captions_and_word_in_both_renderers(tiny):
+    html = read_page(tiny / "tiny.html")
+    assert [s[:26] for s in html.sources] == ["data:image/svg+xml;base64,"]
+    assert html.alts == ["Bar chart. One bar: £668m."] and html.captions == ["A table caption"]
+    pdf = read_pdf(tiny / "tiny.pdf")
+    assert "Drawn from SVG" in pdf.text  # the SVG is drawn, its text is text
+    assert "Table 1: A table caption" in pdf.text and "Figure 1: A chart caption" in pdf.text
+    assert pdf.alts == html.alts
+    from pypdf import PdfReader
+
+    fonts = {
+        str(f.get_object()["/BaseFont"])
+        for p in PdfReader(tiny / "tiny.pdf").pages
+        for f in p["/Resources"]["/Font"].values()
+    }
+    assert any("STIXGeneral" in f for f in fonts), fonts
+    with zipfile.ZipFile(tiny / "tiny.docx") as docx:
+        xml = docx.read("word/document.xml").decode("utf-8")
+    assert 'descr="Bar chart. One bar: £668m."' in xml and "A table caption" in xml
