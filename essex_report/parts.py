@@ -64,12 +64,13 @@ class Part:
         }
 
     def bundle(self) -> tuple[dict, dict]:
-        """The display data and metadata Jupyter stores for this part."""
+        """The display data (and metadata) Jupyter stores for this part: Markdown, or an SVG
+        chart with its alt text as plain text; the payload travels in the data."""
         if self.kind == "chart":
-            return {"image/svg+xml": self.svg, "text/plain": self.alt}, {
-                PAYLOAD_MIME: self.payload()
-            }
-        return {"text/markdown": self.markdown, PAYLOAD_MIME: self.payload()}, {}
+            shown = {"image/svg+xml": self.svg, "text/plain": self.alt}
+        else:
+            shown = {"text/markdown": self.markdown}
+        return {**shown, PAYLOAD_MIME: self.payload()}, {}
 
     def _ipython_display_(self) -> None:
         if self:

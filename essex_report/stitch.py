@@ -139,7 +139,7 @@ def _output(output: dict, options: dict, stem: str, where: str, into: Stitched) 
     if kind not in ("display_data", "execute_result"):
         return  # streams: logs and warnings are not part of the publication
     data = output.get("data", {})
-    part = data.get(PAYLOAD_MIME) or output.get("metadata", {}).get(PAYLOAD_MIME)
+    part = data.get(PAYLOAD_MIME)
     if part is not None:
         _part(part, data, options, stem, where, into)
     elif "image/svg+xml" in data or "image/png" in data:

@@ -132,7 +132,7 @@ def test_no_traces_of_the_machinery(html, pdf_text):
 def test_the_renderer_is_named(html):
     from essex_report.render import BuiltinRenderer
 
-    assert f"Renderer of this edition: {BuiltinRenderer().name}." in visible_text(html)
+    assert f"rendered by {BuiltinRenderer().name}." in visible_text(html)
 
 
 # At least forty figures the published Annual Report 2019/20 prints, as it prints them

@@ -12,6 +12,7 @@ import yaml
 
 from essex_report import paths
 from essex_report.errors import BuildError, ReportError
+from essex_report.parts import Part
 from essex_report.quarto import QuartoRenderer, chart_markdown, ipynb_filter
 from essex_report.render import BuiltinRenderer, choose_renderer, load_config, render_folder
 
@@ -146,16 +147,24 @@ def test_load_config_resolves_what_it_names_against_its_folder(tmp_path):
 
 def test_a_chart_output_becomes_markdown_with_its_alt_text():
     """A chapter rendered by Quarto on its own: Quarto reads alt text only from Markdown."""
-    chart = {
-        "output_type": "display_data",
-        "data": {"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg"/>', "text/plain": "x"},
-        "metadata": {"essex_report": {"fig-cap": "Spending [2019/20]", "fig-alt": 'A "bar" chart'}},
-    }
+    part = Part(
+        kind="chart",
+        svg='<svg xmlns="http://www.w3.org/2000/svg"/>',
+        caption="Spending [2019/20]",
+        alt='A "bar" chart',
+    )
+    data, _ = part.bundle()
+    chart = {"output_type": "display_data", "data": data, "metadata": {}}
     text = {"output_type": "display_data", "data": {"text/markdown": "# Resources"}}
-    nb = {"cells": [{"cell_type": "code", "source": "", "outputs": [chart, text]}]}
-    outputs = ipynb_filter(nb)["cells"][0]["outputs"]
+    words = {"cell_type": "markdown", "source": "Total spending in {{year}}: {{spend_total}}."}
+    params = {"cell_type": "code", "source": 'year = "2019/20"', "outputs": []}
+    params["metadata"] = {"tags": ["parameters"]}
+    cells = [params, {"cell_type": "code", "source": "", "outputs": [chart, text]}, words]
+    filtered = ipynb_filter({"cells": cells})["cells"]
+    outputs = filtered[1]["outputs"]
     markdown = outputs[0]["data"]["text/markdown"]
     assert markdown.startswith(r"![Spending \[2019/20\]](data:image/svg+xml;base64,PHN2Zy")
     assert markdown.endswith(r'{fig-alt="A \"bar\" chart"}')
     assert outputs[1] == text
     assert chart_markdown(text) == text
+    assert filtered[2]["source"] == "Total spending in 2019/20: £2\\.1bn."  # as the build fills it
