@@ -168,3 +168,16 @@ def test_a_chart_output_becomes_markdown_with_its_alt_text():
     assert outputs[1] == text
     assert chart_markdown(text) == text
     assert filtered[2]["source"] == "Total spending in 2019/20: £2\\.1bn."  # as the build fills it
+
+
+def test_the_brand_file_gives_colours_by_role_and_the_font(tmp_path):
+    from essex_report.brand import load_brand
+
+    brand = load_brand()
+    assert brand.name == "Essex County Council" and brand.font == "Lato"
+    assert brand.colour("primary") == brand.palette["dark-blue"] == "#12436D"
+    assert brand.heading_colour == "#12436D" and brand.colour("foreground") == "#0B0C0C"
+    bad = tmp_path / "_brand.yml"
+    bad.write_text("color:\n  primary: blue-ish\n")
+    with pytest.raises(ReportError, match=r"color: primary is 'blue-ish'; expected a palette"):
+        load_brand(bad)

@@ -1,0 +1,85 @@
+"""The report's identity from `_brand.yml` (Quarto's brand file), for the built-in renderer and
+for everything both renderers are given: colours by role, the font and the wordmark.
+
+Quarto reads `_brand.yml` itself; the built-in renderer and the styles both renderers share
+read it through `load_brand`, so one file gives the HTML and the PDF the same identity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from essex_report import paths
+from essex_report.errors import ReportError
+
+BRAND_FILE = "_brand.yml"
+HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+@dataclass(frozen=True)
+class Brand:
+    name: str  # the wordmark: the council's name, set in the brand font
+    colours: dict[str, str]  # role or palette name -> #RRGGBB
+    font: str  # the family of body text and headings
+    monospace: str
+    size: str  # base font size, e.g. 11pt
+    line_height: float
+    heading_colour: str
+    link_colour: str
+    palette: dict[str, str] = field(default_factory=dict)  # the named palette, in order
+
+    def colour(self, name: str) -> str:
+        return self.colours[name]
+
+
+def load_brand(path: Path | None = None) -> Brand:
+    """`_brand.yml` read and checked: every colour a palette name or #RRGGBB."""
+    path = path or paths.ROOT / BRAND_FILE
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ReportError(
+            f"{paths.shown(path)} is missing; it gives the report's identity"
+        ) from None
+    except yaml.YAMLError as error:
+        raise ReportError(
+            f"{paths.shown(path)} is not valid YAML: {error}".split("\n")[0]
+        ) from None
+    colour = raw.get("color") or {}
+    palette = {str(k): str(v) for k, v in (colour.get("palette") or {}).items()}
+
+    def resolve(value: object, where: str) -> str:
+        text = str(value)
+        text = palette.get(text, text)
+        if not HEX.fullmatch(text):
+            raise ReportError(
+                f"{paths.shown(path)}: {where} is {value!r}; expected a palette name or #RRGGBB"
+            )
+        return text.upper()
+
+    colours = {name: resolve(value, f"color: palette: {name}") for name, value in palette.items()}
+    for role, value in colour.items():
+        if role != "palette":
+            colours[role] = resolve(value, f"color: {role}")
+    typography = raw.get("typography") or {}
+    base = typography.get("base") or {}
+    headings = typography.get("headings") or {}
+    link = typography.get("link") or {}
+    name = (raw.get("meta") or {}).get("name") or {}
+    return Brand(
+        name=str(name.get("full", name) if isinstance(name, dict) else name),
+        colours=colours,
+        font=str(base.get("family", "Lato")),
+        monospace=str((typography.get("monospace") or {}).get("family", "DejaVu Sans Mono")),
+        size=str(base.get("size", "11pt")),
+        line_height=float(base.get("line-height", 1.5)),
+        heading_colour=resolve(
+            headings.get("color", colours.get("foreground", "#000000")), "headings"
+        ),
+        link_colour=resolve(link.get("color", colours.get("primary", "#000000")), "link"),
+        palette={k: colours[k] for k in palette},
+    )
