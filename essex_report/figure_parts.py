@@ -85,6 +85,7 @@ class FigureParts:
             value.source,
             value.section,
             under,
+            value.note,
         )
 
     def label(self, value: Value) -> str:
@@ -93,10 +94,8 @@ class FigureParts:
 
     @staticmethod
     def basis_label(value: Value) -> str:
-        """How a figure was arrived at (a running total or a target with its date)."""
-        label = BASIS_LABELS[value.basis]
-        dated = value.basis in ("cumulative", "target") and value.note
-        return f"{label} ({value.note})" if dated else label
+        """How a figure was arrived at, in a word or two (its notes go to the register)."""
+        return BASIS_LABELS[value.basis]
 
     # --- tables -------------------------------------------------------------------------
 

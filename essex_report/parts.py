@@ -30,6 +30,7 @@ class Figure:
     source: str
     source_section: str
     heading: tuple[int, str] | None = None
+    note: str = ""  # the data row's note (a qualifier as published, a date), for reviewers
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -21,6 +21,7 @@ COLUMNS = (
     "sections",
     "source",
     "source_section",
+    "note",
 )
 TEMPLATE = Path(__file__).parent / "templates" / "figures.html"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -62,14 +63,14 @@ def to_csv(rows: Iterable[dict[str, str]], columns: Iterable[str] = COLUMNS) -> 
 def to_html(rows: list[dict[str, str]], title: str, sources: dict[str, str]) -> str:
     """figures.html: the register as an accessible web page beside the report. `sources` maps
     a source id to the title a reader knows it by."""
-    head = ["Figure", "As printed", "Year", "Basis", "Where it appears", "Source"]
+    head = ["Figure", "As printed", "Year", "Basis", "Where it appears", "Source", "Note"]
     body = []
     for row in rows:
         label = row["label"] + (f": {row['breakdown']}" if row["breakdown"] else "")
         source = sources.get(row["source"], row["source"])
         if row["source_section"]:
             source += f", {row['source_section']}"
-        cells = [row["text"], row["year"], row["basis"], row["sections"], source]
+        cells = [row["text"], row["year"], row["basis"], row["sections"], source, row["note"]]
         body.append(
             f'<tr><th scope="row">{html.escape(label)}</th>'
             + "".join(f"<td>{html.escape(c)}</td>" for c in cells)

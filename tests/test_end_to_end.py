@@ -269,3 +269,12 @@ def test_the_register_is_published_beside_the_report_as_a_web_page(built, html):
     assert '<html lang="en-GB">' in page and "<main>" in page and page.count("<h1>") == 1
     assert "Total spending" in page and "£2.1bn" in page
     assert 'href="figures.html"' in html and 'href="figures.csv"' in html
+
+
+def test_tables_say_the_basis_in_a_word_and_the_register_keeps_the_notes(built, html):
+    """The editorial note of a figure (a qualifier as published, a date) is for reviewers:
+    it is in the register, not in the report's Basis column."""
+    text = visible_text(html)
+    assert "Running total (" not in text and "Target (" not in text
+    rows = {r["indicator"]: r for r in csv.DictReader((built / "figures.csv").open("utf-8"))}
+    assert rows["savings_four_years"]["note"].startswith("no qualifier; total for the last four")
