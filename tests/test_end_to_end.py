@@ -276,5 +276,7 @@ def test_tables_say_the_basis_in_a_word_and_the_register_keeps_the_notes(built, 
     it is in the register, not in the report's Basis column."""
     text = visible_text(html)
     assert "Running total (" not in text and "Target (" not in text
-    rows = {r["indicator"]: r for r in csv.DictReader((built / "figures.csv").open("utf-8"))}
+    rows = {
+        r["indicator"]: r for r in csv.DictReader((built / "figures.csv").open(encoding="utf-8"))
+    }
     assert rows["savings_four_years"]["note"].startswith("no qualifier; total for the last four")
