@@ -113,6 +113,7 @@ def cmd_years(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from essex_report.cells import notebook_problems
+    from essex_report.dryrun import completeness
     from essex_report.load import load_workbook
 
     year = parse_year(args.year) if args.year is not None else None
@@ -120,6 +121,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for checked in [year] if year else sorted(book.years):
         if checked in book.years and not any(p.level == "error" for p in book.problems):
             book.problems += notebook_problems(book, checked)
+        if checked in book.years and not any(p.level == "error" for p in book.problems):
+            book.problems += completeness(book, checked)  # runs the chapters, in-process
     errors = [p for p in book.problems if p.level == "error"]
     args.status = 1 if errors else 0  # what a closed pipe (validate | head -1) still exits with
     for problem in book.problems:

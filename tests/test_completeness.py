@@ -87,3 +87,67 @@ def test_a_renamed_section_stops_the_build(real_data, tmp_path):
         result.stderr
     )
     assert not (output / "2019-20").exists()
+
+
+def test_validate_runs_the_chapters_and_lists_what_they_do_not_print(good_data):
+    """Before any build: a value no chapter prints is listed with its file and line, and words
+    no chapter prints are an error."""
+    from essex_report import paths
+
+    real = {
+        r.split(",")[0]: r
+        for r in paths.DATA_DIR.joinpath("indicators.csv").read_text(encoding="utf-8").splitlines()
+    }
+    with (good_data / "indicators.csv").open("a", encoding="utf-8") as out:
+        out.write(real["council_apprentices"] + "\n")
+    values = good_data / "2019-20" / "values.csv"
+    row = next(
+        r
+        for r in paths.DATA_DIR.joinpath("2019-20", "values.csv")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if r.startswith("council_apprentices,,")
+    )
+    values.write_text(values.read_text(encoding="utf-8") + row + "\n", encoding="utf-8")
+    line = len(values.read_text(encoding="utf-8").splitlines())
+    result = essex_report("validate", "--year", "2019/20", "--data-dir", str(good_data))
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"values.csv, line {line}: not printed: council_apprentices is in the data but no "
+        "chapter prints it"
+    ) in result.stdout
+    resources = good_data / "2019-20" / "narrative" / "resources.md"
+    resources.write_text(
+        resources.read_text(encoding="utf-8").replace("## Our spending", "## Our Spending"), "utf-8"
+    )
+    result = essex_report("validate", "--year", "2019/20", "--data-dir", str(good_data))
+    assert result.returncode == 1
+    assert "resources.md, line 1: the section 'Our Spending' is printed by no chapter" in (
+        result.stderr
+    )
+
+
+def test_validate_stops_a_chapter_cell_that_runs_forever(tmp_path):
+    import shutil
+
+    import nbformat
+
+    from essex_report import paths
+
+    home = tmp_path / "home"
+    for name in ("data", "notebooks", "report/styles"):
+        shutil.copytree(paths.ROOT / name, home / name)
+    config = paths.QUARTO_CONFIG.read_text(encoding="utf-8")
+    (home / "_quarto.yml").write_text(
+        config.replace("cell-timeout: 600", "cell-timeout: 1"), encoding="utf-8"
+    )
+    shutil.copy(paths.ROOT / "_brand.yml", home / "_brand.yml")
+    path = home / "notebooks" / "contact.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("while True:\n    pass"))
+    nbformat.write(nb, path)
+    result = essex_report(
+        "validate", "--year", "2019/20", env={"ESSEX_REPORT_HOME": str(home)}, timeout=60
+    )
+    assert result.returncode == 1
+    assert f"cell {len(nb.cells)} ran for more than 1 s and was stopped" in result.stderr
