@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from essex_report import paths
 from essex_report.errors import ReportError
+from essex_report.reading import read_config
 
 BRAND_FILE = "_brand.yml"
 HEX = re.compile(r"#[0-9A-Fa-f]{6}")
@@ -39,16 +38,7 @@ class Brand:
 def load_brand(path: Path | None = None) -> Brand:
     """`_brand.yml` read and checked: every colour a palette name or #RRGGBB."""
     path = path or paths.ROOT / BRAND_FILE
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ReportError(
-            f"{paths.shown(path)} is missing; it gives the report's identity"
-        ) from None
-    except yaml.YAMLError as error:
-        raise ReportError(
-            f"{paths.shown(path)} is not valid YAML: {error}".split("\n")[0]
-        ) from None
+    raw = read_config(path, "gives the report's identity")
     colour = raw.get("color") or {}
     palette = {str(k): str(v) for k, v in (colour.get("palette") or {}).items()}
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from essex_report import limits, paths, schema
-from essex_report.errors import Problem
+from essex_report.errors import Problem, ReportError
 
 
 @dataclass(frozen=True)
@@ -264,3 +264,21 @@ def _check_cells(
         message = column.check(value) if column.check else None
         if message:
             problems.append(Problem(file, message, line=line, column=column.name))
+
+
+def read_config(path: Path, what: str) -> dict:
+    """A YAML configuration file of the repository (_quarto.yml, _brand.yml) as a mapping;
+    missing or not YAML is one line saying what the file is for."""
+    import yaml
+
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ReportError(f"{paths.shown(path)} is missing; it {what}") from None
+    except yaml.YAMLError as error:
+        raise ReportError(
+            f"{paths.shown(path)} is not valid YAML: {error}".split("\n")[0]
+        ) from None
+    if not isinstance(loaded, dict):
+        raise ReportError(f"{paths.shown(path)} is not a YAML mapping; it {what}")
+    return loaded

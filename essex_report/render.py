@@ -23,6 +23,7 @@ import yaml
 
 from essex_report import paths
 from essex_report.errors import BuildError, ReportError
+from essex_report.reading import read_config
 from essex_report.years import FinancialYear
 
 FORMATS = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
@@ -66,16 +67,7 @@ class ReportConfig:
 
 
 def load_config(path: Path = paths.QUARTO_CONFIG) -> ReportConfig:
-    try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ReportError(
-            f"{paths.shown(path)} is missing; it lists the report's chapters"
-        ) from None
-    except yaml.YAMLError as error:
-        raise ReportError(
-            f"{paths.shown(path)} is not valid YAML: {error}".replace("\n", " ")
-        ) from None
+    config = read_config(path, "lists the report's chapters")
     book = config.get("book") or {}
     chapters = book.get("chapters") or []
     if not chapters or not all(isinstance(c, str) for c in chapters):
