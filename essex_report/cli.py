@@ -19,7 +19,6 @@ from essex_report.years import parse_year
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from essex_report.pipeline import build_year
     from essex_report.publish import check_output_folder
     from essex_report.render import choose_renderer
 
@@ -31,6 +30,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     formats = ("html", "pdf", "docx") if args.word else ("html", "pdf")
     if args.all:
         return _build_all(args, renderer, formats)
+    _build(args, year, renderer, formats)
+    return 0
+
+
+def _build(args: argparse.Namespace, year, renderer, formats: tuple[str, ...]) -> None:
+    """One year, as the command line asks, and what it printed."""
+    from essex_report.pipeline import build_year
+
     result = build_year(
         year,
         renderer,
@@ -39,30 +46,24 @@ def cmd_build(args: argparse.Namespace) -> int:
         formats=formats,
         cell_timeout=args.cell_timeout,
     )
-    _print_result(result)
-    return 0
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    print(f"{result.year}: built in {result.seconds:.1f}s; renderer: {result.renderer}")
+    for fmt, path in result.outputs.items():
+        print(f"  {fmt:8} {paths.shown(path)}")
 
 
 def _build_all(args: argparse.Namespace, renderer, formats: tuple[str, ...]) -> int:
     """Every year with data, each into its own folder, then report/index.html."""
     from essex_report.load import load_workbook, years_with_data
-    from essex_report.pipeline import build_year, write_index
+    from essex_report.pipeline import write_index
     from essex_report.status import year_status
 
     years = years_with_data(args.data_dir)
     failed = []
     for year in years:
         try:
-            _print_result(
-                build_year(
-                    year,
-                    renderer,
-                    data_dir=args.data_dir,
-                    report_dir=args.output,
-                    formats=formats,
-                    cell_timeout=args.cell_timeout,
-                )
-            )
+            _build(args, year, renderer, formats)
         except ReportError as error:
             failed.append(year.label)
             print(f"essex-report: {year}: {error}", file=sys.stderr)
@@ -75,14 +76,6 @@ def _build_all(args: argparse.Namespace, renderer, formats: tuple[str, ...]) -> 
     if failed:
         raise ReportError(f"{len(failed)} of {len(years)} years failed: {', '.join(failed)}")
     return 0
-
-
-def _print_result(result) -> None:
-    for warning in result.warnings:
-        print(warning, file=sys.stderr)
-    print(f"{result.year}: built in {result.seconds:.1f}s; renderer: {result.renderer}")
-    for fmt, path in result.outputs.items():
-        print(f"  {fmt:8} {paths.shown(path)}")
 
 
 def cmd_new_year(args: argparse.Namespace) -> int:
