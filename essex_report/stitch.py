@@ -146,7 +146,10 @@ def _output(output: dict, options: dict, stem: str, where: str, into: Stitched) 
         # A chart drawn in the notebook itself: it needs the cell's caption and alt text.
         _figure(data, options.get("fig-cap", ""), options.get("fig-alt", ""), stem, where, into)
     elif "text/markdown" in data:
-        into.add(_text(data["text/markdown"]))
+        raise BuildError(
+            f"{where} shows Markdown that the notebook API did not make, so its figures would "
+            "be neither checked nor registered; show words with report.words(...)"
+        )
     elif "text/html" in data:
         raise BuildError(
             f"{where} shows HTML, which the PDF cannot print; show a table with "

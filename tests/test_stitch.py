@@ -163,3 +163,11 @@ def test_an_error_output_names_notebook_and_cell():
 def test_narrative_blocks_printed_are_collected():
     out = stitched(cell("n()", shown(Part("words", printed=(("resources.md", 3),)))))
     assert out.printed == {("resources.md", 3)}
+
+
+def test_markdown_the_notebook_api_did_not_make_is_refused():
+    """display(Markdown(f"We spent {x}")) would bypass the register, the typed-figure check
+    and the escaping of data text."""
+    raw = new_output("display_data", data={"text/markdown": "We spent £668m <script>"})
+    with pytest.raises(BuildError, match=r"cell 1 shows Markdown that the notebook API did not"):
+        stitched(cell("display(Markdown(text))", raw))
