@@ -18,6 +18,15 @@ from essex_report.parts import Figure, Part, Parts
 from essex_report.text import PLACEHOLDER, REFERENCE, Block, figure_keys
 from essex_report.years import FinancialYear, parse_year
 
+# A note that starts with one of these gives the figure's qualifier as published ("over 250"):
+# a key figure standing alone keeps it.
+QUALIFIERS = ("more than", "over", "almost", "around", "circa", "approximately", "up to")
+
+
+def qualifier(note: str) -> str:
+    first = note.split(";")[0].strip().lower()
+    return next((q for q in QUALIFIERS if re.match(rf"{q}\b", first)), "")
+
 
 class WordParts(FigureParts):
     """The words of one year of a workbook, and the parts that print them."""
@@ -125,8 +134,9 @@ class WordParts(FigureParts):
                     continue
                 shown, figure = self.printed(value)
                 figures.append(figure)
+                number = " ".join(p for p in (qualifier(value.note), shown) if p)
                 tiles.append(
-                    f"::: {{.key-figure}}\n[{escape(shown)}]{{.number}}\n\n"
+                    f"::: {{.key-figure}}\n[{escape(number)}]{{.number}}\n\n"
                     f"{escape(self.label(value))}\n:::"
                 )
         if not tiles:

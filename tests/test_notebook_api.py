@@ -106,3 +106,13 @@ def test_key_figures_are_tiles_of_the_first_figure_of_each_bullet(report):
     assert "Premises enabled to access superfast broadband" in part.markdown  # the label
     assert [f.indicator for f in part.figures] == ["broadband_premises_enabled"]
     assert not report.key_figures("contact.md")  # no such file this year: no tiles
+
+
+def test_a_key_figure_keeps_the_qualifier_its_note_gives():
+    from essex_report.words import qualifier
+
+    assert qualifier("more than; printed '1,000 kg'") == "more than"
+    assert qualifier("almost ('recycled and composted almost 55%')") == "almost"
+    assert qualifier("overall total") == "" and qualifier("no qualifier") == ""
+    tiles = Year("2019/20").key_figures("at-a-glance/aim-2.md").markdown
+    assert "[circa 3,500]{.number}" in tiles and "[over 250]{.number}" in tiles
