@@ -28,7 +28,7 @@ from essex_report import paths
 from essex_report.errors import BuildError, ReportError
 from essex_report.markup import escape
 from essex_report.parts import PAYLOAD_MIME
-from essex_report.render import FORMATS, ReportConfig, run
+from essex_report.render import FORMATS, ReportConfig, run, typst_headers
 
 DEFAULT_YEAR = "2019/20"
 QUARTO_FORMAT = {"html": "html", "pdf": "typst", "docx": "docx"}
@@ -86,9 +86,10 @@ def write_project(folder: Path, config: ReportConfig, wanted: list[str]) -> Path
         name = QUARTO_FORMAT[fmt]
         options = copy.deepcopy(config.formats.get(name, {}))
         for option in NAMED_FILES:
-            if options.get(option):
+            if options.get(option) and (name, option) != ("typst", "include-in-header"):
                 options[option] = local(config.style_file(name, option))
         if name == "typst":
+            options["include-in-header"] = typst_headers(config, folder)
             # Relative to the folder: Quarto reads a path starting with / as project-relative.
             options["font-paths"] = [os.path.relpath(p, folder) for p in config.font_paths]
         formats[name] = options
