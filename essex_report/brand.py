@@ -123,3 +123,9 @@ def typst(brand: Brand) -> str:
             "",
         ]
     )
+
+
+def write_typst(path: Path, brand_file: Path | None = None) -> Path:
+    """The brand's Typst (`typst`) written to `path`: brand.TYPST_FILE, where Typst reads it."""
+    path.write_text(typst(load_brand(brand_file)), encoding="utf-8")
+    return path

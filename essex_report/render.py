@@ -139,13 +139,12 @@ def load_config(path: Path = paths.QUARTO_CONFIG) -> ReportConfig:
 def typst_headers(config: ReportConfig, folder: Path) -> list[str]:
     """The PDF's header files (typst `include-in-header`), in order, as files in `folder`: the
     brand's Typst written from `_brand.yml` (brand.TYPST_FILE), the house style copied."""
-    from essex_report.brand import BRAND_FILE, TYPST_FILE, load_brand, typst
+    from essex_report.brand import BRAND_FILE, TYPST_FILE, write_typst
 
     names = []
     for path in config.style_files("typst", "include-in-header"):
         if path.name == TYPST_FILE:
-            text = typst(load_brand(config.root / BRAND_FILE))
-            (folder / TYPST_FILE).write_text(text, encoding="utf-8")
+            write_typst(folder / TYPST_FILE, config.root / BRAND_FILE)
         else:
             shutil.copy(path, folder / path.name)
         names.append(path.name)

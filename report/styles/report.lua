@@ -133,6 +133,8 @@ if FORMAT:match('typst') then
     { Div = function(div)
         if div.classes:includes('key-figures') then
           return key_figures(div)
+        elseif div.classes:includes('colophon') then
+          return { raw('#colophon['), div, raw(']') }
         end
       end },
     { Blocks = typst_blocks },
