@@ -122,3 +122,35 @@ def test_a_chart_and_its_data_share_a_page(pdf_path, pages, source):
         values = [r.split("|")[-2] for r in rows.splitlines()[2:]]
         assert "Dataforthischart" in page, caption
         assert [v for v in values if plain(v) not in page] == [], caption
+
+
+CHART = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="160" viewBox="0 0 300 160">'
+    '<rect x="0" y="20" width="250" height="40" fill="#12436D"/></svg>'
+)
+
+
+def test_a_chart_keeps_its_data_wherever_it_falls(tmp_path):
+    """Charts at every height of the page (more words before each): none is parted from its
+    data, whose table would otherwise start the next page on its own."""
+    from essex_report.render import BuiltinRenderer, load_config, render_folder
+
+    sections = []
+    for k in range(1, 25):
+        words = "\n\n".join(f"Words {k}.{n} of the section before chart {k}." for n in range(k))
+        sections.append(
+            f'{words}\n\n![Chart {k}](chart.svg){{fig-alt="Chart {k}: one bar."}}\n\n'
+            '<details class="chart-data">\n<summary>Data for this chart</summary>\n\n'
+            f"| Area | Value |\n|:--|--:|\n| A | {k}1 |\n| B | {k}2 |\n| C | {k}3 |\n\n</details>\n"
+        )
+    with render_folder() as folder:
+        (folder / "chart.svg").write_text(CHART)
+        document = folder / "charts.md"
+        document.write_text(
+            "---\ntitle: Charts\nlang: en-GB\n---\n\n# Charts\n\n" + "\n".join(sections)
+        )
+        pages = read_pdf(BuiltinRenderer().render(document, load_config(), ["pdf"])["pdf"]).pages
+    assert len(pages) > 5
+    for k in range(1, 25):
+        page = next(p for p in pages if f"Chart {k} " in p or p.endswith(f"Chart {k}"))
+        assert all(f"{k}{row}" in page.split() for row in (1, 2, 3)), k
