@@ -209,9 +209,8 @@ def test_the_same_pdf_pages(builtin_2019, quarto_2019, both):
         if b.replace(names["builtin"], "RENDERER") != q.replace(names["quarto"], "RENDERER")
     ]
     assert different == []
-    assert b_pdf.pages[0] == q_pdf.pages[0] == (
-        "Essex County Council Annual Report 2019/20 Published October 2020"
-    )
+    cover = "Essex County Council Annual Report 2019/20 Published October 2020"
+    assert b_pdf.pages[0] == q_pdf.pages[0] == cover
 
 
 def test_the_same_alt_texts(both):
