@@ -154,3 +154,19 @@ def test_a_chart_keeps_its_data_wherever_it_falls(tmp_path):
     for k in range(1, 25):
         page = next(p for p in pages if f"Chart {k} " in p or p.endswith(f"Chart {k}"))
         assert all(f"{k}{row}" in page.split() for row in (1, 2, 3)), k
+
+
+def test_a_long_table_breaks_with_its_header_on_every_page(tmp_path):
+    from essex_report.render import BuiltinRenderer, load_config, render_folder
+
+    rows = "\n".join(f"| Row {n} of the long table | {n} |" for n in range(1, 121))
+    table = f"| Figure heading | Value heading |\n|:--|--:|\n{rows}\n\n: A long table\n"
+    with render_folder() as folder:
+        document = folder / "long.md"
+        document.write_text(f"---\ntitle: Long\nlang: en-GB\n---\n\n# Tables\n\nWords.\n\n{table}")
+        pages = read_pdf(BuiltinRenderer().render(document, load_config(), ["pdf"])["pdf"]).pages
+    holding = [p for p in pages if "Row " in p]
+    assert len(holding) >= 3 and "A long table" in holding[0]
+    # no row without its header: the header row starts every page the table runs onto
+    for page in holding:
+        assert re.search(r"Figure heading Value heading Row \d+ of", page), page[:200]
