@@ -16,6 +16,8 @@ from essex_report.errors import ReportError
 from essex_report.reading import read_config
 
 BRAND_FILE = "_brand.yml"
+# The brand as Typst, written beside the document before each render (see `typst`).
+TYPST_FILE = "brand.typ"
 HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
@@ -73,3 +75,47 @@ def load_brand(path: Path | None = None) -> Brand:
         link_colour=resolve(link.get("color", colours.get("primary", "#000000")), "link"),
         palette={k: colours[k] for k in palette},
     )
+
+
+# --- The PDF: the brand as Typst ---------------------------------------------------------------
+
+
+def typst_string(text: str) -> str:
+    """A Typst string literal: printed as it is, never read as markup or code."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
+def typst(brand: Brand) -> str:
+    """The brand as Typst, included in the PDF's header before report/styles/report.typ (by
+    both renderers): the wordmark, the font and the colours as variables, and the text's font,
+    size and colour as set rules, so that everything after it is set in the brand font."""
+    colours = ",\n".join(
+        f"  {typst_string(name)}: rgb({typst_string(value)})"
+        for name, value in brand.colours.items()
+    )
+    # Typst's leading is the gap between lines; a Lato line is about 0.75em high.
+    leading = max(brand.line_height - 0.75, 0.3)
+    return "\n".join(
+        [
+            "// The report's brand, written from _brand.yml by essex_report.brand.typst().",
+            f"#let brand-name = {typst_string(brand.name)}",
+            f"#let brand-font = {typst_string(brand.font)}",
+            f"#let brand-monospace = {typst_string(brand.monospace)}",
+            f"#let brand-size = {float(brand.size.removesuffix('pt')):g}pt",
+            f"#let brand-leading = {leading:.2f}em",
+            f"#let brand-color = (\n{colours},\n)",
+            f"#let brand-heading-color = rgb({typst_string(brand.heading_colour)})",
+            f"#let brand-link-color = rgb({typst_string(brand.link_colour)})",
+            "#set text(font: brand-font, size: brand-size, "
+            'fill: brand-color.at("foreground", default: black))',
+            "#show raw: set text(font: brand-monospace)",
+            "",
+        ]
+    )
+
+
+def write_typst(path: Path, brand_file: Path | None = None) -> Path:
+    """The brand's Typst (`typst`) written to `path`: brand.TYPST_FILE, where Typst reads it."""
+    path.write_text(typst(load_brand(brand_file)), encoding="utf-8")
+    return path

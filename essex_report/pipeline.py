@@ -18,6 +18,7 @@ from essex_report import chart_style, limits, paths, register
 from essex_report.cells import cell_words, notebook_problems
 from essex_report.completeness import unprinted_values, unprinted_words
 from essex_report.data import Workbook, raise_for
+from essex_report.errors import DataError, Problem
 from essex_report.execute import run_notebooks
 from essex_report.figure_parts import FigureParts
 from essex_report.load import load_workbook
@@ -34,7 +35,13 @@ from essex_report.publish import (
     year_lock,
 )
 from essex_report.quarto import QuartoRenderer
-from essex_report.render import BuiltinRenderer, ReportConfig, load_config, render_folder
+from essex_report.render import (
+    BuiltinRenderer,
+    ReportConfig,
+    load_config,
+    publication_date,
+    render_folder,
+)
 from essex_report.stitch import Notebook, Stitched, stitch_notebook, write_document
 from essex_report.verify import check_outputs
 from essex_report.years import FinancialYear
@@ -127,7 +134,7 @@ def build_year(
             page = register.to_html(rows, f"{config.title} {year}", titles)
             (staging / "figures.html").write_text(page, encoding="utf-8")
             say(f"{year}: rendering with {renderer.name}")
-            front = config.front_matter(year, renderer.name)
+            front = config.front_matter(year, renderer.name, published(book, year))
             outputs = render_into(staging, stitched, front, renderer, config, formats)
             check_outputs(outputs, rows, renderer.name)
             publish(staging, final)
@@ -136,6 +143,21 @@ def build_year(
     placed["register"] = final / "figures.csv"
     placed["figures"] = final / "figures.html"
     return BuildResult(year, final, placed, renderer.name, time.perf_counter() - started, warnings)
+
+
+def published(book: Workbook, year: FinancialYear) -> str | None:
+    """The publication date the year's foreword gives (`published:` in its front matter),
+    checked: the cover prints it."""
+    doc = book.narratives.get(year, {}).get("foreword.md")
+    text = doc.front.get("published") if doc else None
+    if text:
+        try:
+            publication_date(text)
+        except ValueError as error:
+            lines = doc.path.read_text(encoding="utf-8").splitlines()
+            line = next((n for n, s in enumerate(lines, 1) if s.startswith("published:")), None)
+            raise DataError([Problem(paths.shown(doc.path), str(error), line=line)]) from None
+    return text or None
 
 
 def write_index(report_dir: Path, years: list[FinancialYear], statuses: dict[str, str]) -> Path:

@@ -25,10 +25,11 @@ from pathlib import Path
 import yaml
 
 from essex_report import paths
+from essex_report.brand import BRAND_FILE, TYPST_FILE, write_typst
 from essex_report.errors import BuildError, ReportError
 from essex_report.markup import escape
 from essex_report.parts import PAYLOAD_MIME
-from essex_report.render import FORMATS, ReportConfig, run
+from essex_report.render import FORMATS, ReportConfig, load_config, run, typst_headers
 
 DEFAULT_YEAR = "2019/20"
 QUARTO_FORMAT = {"html": "html", "pdf": "typst", "docx": "docx"}
@@ -86,9 +87,10 @@ def write_project(folder: Path, config: ReportConfig, wanted: list[str]) -> Path
         name = QUARTO_FORMAT[fmt]
         options = copy.deepcopy(config.formats.get(name, {}))
         for option in NAMED_FILES:
-            if options.get(option):
+            if options.get(option) and (name, option) != ("typst", "include-in-header"):
                 options[option] = local(config.style_file(name, option))
         if name == "typst":
+            options["include-in-header"] = typst_headers(config, folder)
             # Relative to the folder: Quarto reads a path starting with / as project-relative.
             options["font-paths"] = [os.path.relpath(p, folder) for p in config.font_paths]
         formats[name] = options
@@ -106,6 +108,16 @@ def pre_render() -> int:
     """The root project's pre-render step: a whole-project `quarto render` builds the default
     year through the pipeline, with the Quarto that runs it; a chapter's render (profile
     `chapter`) needs nothing built first."""
+    # Every render of the project includes the brand's Typst that _quarto.yml names
+    # (report/styles/brand.typ, git-ignored): written from _brand.yml here, before Quarto reads it.
+    try:
+        config = load_config()
+        for path in config.style_files("typst", "include-in-header"):
+            if path.name == TYPST_FILE:
+                write_typst(path, config.root / BRAND_FILE)
+    except ReportError as error:
+        print(f"essex-report: {error}", file=sys.stderr)
+        return 1
     # A chapter's render (profile `chapter`) can be a whole-project render too: when it is the
     # only executed chapter, Quarto counts rendering it as rendering every document.
     profiles = os.environ.get("QUARTO_PROFILE", "").split(",")

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import yaml
@@ -49,7 +50,11 @@ class ReportConfig:
     font_paths: tuple[Path, ...] = ()  # folders Typst reads fonts from (typst `font-paths:`)
     root: Path = paths.ROOT  # the folder of _quarto.yml, which its paths are relative to
 
-    def front_matter(self, year: FinancialYear, renderer: str) -> dict:
+    def front_matter(
+        self, year: FinancialYear, renderer: str, published: str | None = None
+    ) -> dict:
+        """The document's metadata. `date` (the PDF's cover): the publication date the year's
+        data gives (`published:` in the foreword's front matter), else the build date."""
         return {
             "title": f"{self.title} {year}",
             "author": self.author,
@@ -58,12 +63,42 @@ class ReportConfig:
             "toc-depth": self.toc_depth,
             "toc-title": self.toc_title,
             "description-meta": f"{self.title} {year}; renderer: {renderer}",
+            **publication_date(published),
         }
 
     def style_file(self, fmt: str, option: str) -> Path | None:
         """A file an option of a format names (css, include-in-header), as an absolute path."""
         named = self.formats.get(fmt, {}).get(option)
         return self.root / named if named else None
+
+    def style_files(self, fmt: str, option: str) -> list[Path]:
+        """The files an option of a format names (one or a list), as absolute paths."""
+        named = self.formats.get(fmt, {}).get(option) or []
+        return [self.root / n for n in ([named] if isinstance(named, str) else named)]
+
+
+# A publication date as people write it, and the same form in Quarto's `date-format`: Quarto
+# reads `date` as a date and prints it in its own format ("2020-10-01" for "October 2020").
+DATE_FORMATS = {"%d %B %Y": "D MMMM YYYY", "%B %Y": "MMMM YYYY"}
+
+
+def publication_date(published: str | None, today: date | None = None) -> dict[str, str]:
+    """`date` and `date-format` for the front matter: `published` ("October 2020",
+    "21 October 2020"), else today's date. Anything else is a ValueError saying what to write."""
+    if not published:
+        when = today or date.today()
+        return {"date": f"{when.day} {when:%B %Y}", "date-format": "D MMMM YYYY"}
+    text = " ".join(published.split())
+    for python, quarto in DATE_FORMATS.items():
+        try:
+            datetime.strptime(text, python)
+        except ValueError:
+            continue
+        return {"date": text, "date-format": quarto}
+    raise ValueError(
+        f"published: {published!r} is not a date; write a month and year (October 2020) or "
+        "a day, month and year (21 October 2020)"
+    )
 
 
 def load_config(path: Path = paths.QUARTO_CONFIG) -> ReportConfig:
@@ -91,6 +126,21 @@ def load_config(path: Path = paths.QUARTO_CONFIG) -> ReportConfig:
         root=path.parent,
         execute=dict(config.get("execute") or {}),
     )
+
+
+def typst_headers(config: ReportConfig, folder: Path) -> list[str]:
+    """The PDF's header files (typst `include-in-header`), in order, as files in `folder`: the
+    brand's Typst written from `_brand.yml` (brand.TYPST_FILE), the house style copied."""
+    from essex_report.brand import BRAND_FILE, TYPST_FILE, write_typst
+
+    names = []
+    for path in config.style_files("typst", "include-in-header"):
+        if path.name == TYPST_FILE:
+            write_typst(folder / TYPST_FILE, config.root / BRAND_FILE)
+        else:
+            shutil.copy(path, folder / path.name)
+        names.append(path.name)
+    return names
 
 
 @contextmanager
@@ -203,9 +253,7 @@ class BuiltinRenderer:
         metadata = document.with_name("typst-options.yml")
         metadata.write_text(yaml.safe_dump(page), encoding="utf-8")
         extra = [*toc, f"--metadata-file={metadata.name}"]
-        header = config.style_file("typst", "include-in-header")
-        if header:
-            extra.append(f"--include-in-header={header}")
+        extra += [f"--include-in-header={name}" for name in typst_headers(config, document.parent)]
         self._pandoc(document, "typst", source, extra, config)
         standard = options.get("pdf-standard")
         standards = [standard] if isinstance(standard, str) else list(standard or [])

@@ -6,6 +6,7 @@ import csv
 import re
 from decimal import Decimal
 
+import page
 import pytest
 
 from essex_report.data import Value
@@ -16,6 +17,7 @@ from essex_report.scaffold import new_year
 from essex_report.years import parse_year
 
 from .conftest import essex_report
+from .reading import read_pdf
 from .test_end_to_end import visible_text
 
 Y = parse_year
@@ -236,6 +238,26 @@ def test_2022_23_is_structured_by_everyones_essex(built_all):
 def test_2019_20_is_unchanged_by_the_other_years(built_all, built_2019):
     for name in ("figures.csv", "source/annual-report.md"):
         assert (built_all / "2019-20" / name).read_bytes() == (built_2019 / name).read_bytes()
+
+
+def test_every_year_s_pdf_passes_pdf_ua_1(built_all, book):
+    """page-validation's PDF/UA-1 profile: every rule passes in every year's PDF."""
+    for year in book.years:
+        report = page.validate_pdf(built_all / year.slug / "annual-report.pdf", profile="ua1")
+        failed = [(f.rule_id, f.message) for f in report.failures]
+        assert report.rules.failed == 0 and report.rules.passed > 0, (year.label, failed)
+
+
+def test_every_year_s_pdf_has_its_cover(built_all, book):
+    """Council, title, year and publication date: the year's own (`published:` in the
+    foreword's front matter) where the data gives it, else the day of the build."""
+    for year in book.years:
+        cover = read_pdf(built_all / year.slug / "annual-report.pdf").pages[0]
+        if year.label == "2019/20":
+            assert cover.endswith("Published October 2020")
+        else:
+            assert re.fullmatch(r".* Published \d{1,2} [A-Z][a-z]+ 20\d\d", cover), cover
+        assert cover.startswith(f"Essex County Council Annual Report {year.label} Published")
 
 
 def test_index_links_every_year(built_all, book):

@@ -84,7 +84,12 @@ def test_quarto_renders_in_a_project_derived_from_quarto_yml(tmp_path, monkeypat
     assert html["format-links"] is False
     assert html["css"] == "report.css" and (build / "report.css").is_file()
     assert typst["pdf-standard"] == "ua-1" and typst["papersize"] == "a4"
-    assert (build / typst["include-in-header"]).is_file()
+    # the brand's Typst, written from _brand.yml, then the design that uses it
+    assert typst["include-in-header"] == ["brand.typ", "report.typ"]
+    assert '#let brand-name = "Essex County Council"' in (build / "brand.typ").read_text()
+    assert (build / "report.typ").read_bytes() == (
+        paths.ROOT / "report/styles/report.typ"
+    ).read_bytes()
     assert [(build / f).is_file() for f in project["filters"]] == [True]
 
 
@@ -181,3 +186,63 @@ def test_the_brand_file_gives_colours_by_role_and_the_font(tmp_path):
     bad.write_text("color:\n  primary: blue-ish\n")
     with pytest.raises(ReportError, match=r"color: primary is 'blue-ish'; expected a palette"):
         load_brand(bad)
+
+
+def test_the_brand_as_typst_sets_the_font_and_prints_the_name_as_written(tmp_path):
+    import dataclasses
+
+    import typst
+    from pypdf import PdfReader
+
+    from essex_report.brand import load_brand
+    from essex_report.brand import typst as brand_typst
+    from essex_report.chart_style import font_dir
+
+    brand = load_brand()
+    text = brand_typst(brand)
+    assert '#let brand-name = "Essex County Council"' in text
+    assert '"primary": rgb("#12436D")' in text and '"dark-blue": rgb("#12436D")' in text
+    assert "#set text(font: brand-font, size: brand-size" in text
+    # a name that would be markup or code in Typst prints as it is written
+    name = 'Essex "County"] #pagebreak() \\ $x$ <a> Council'
+    document = tmp_path / "doc.typ"
+    document.write_text(brand_typst(dataclasses.replace(brand, name=name)) + "#brand-name\n")
+    typst.compile(str(document), output=str(tmp_path / "doc.pdf"), font_paths=[str(font_dir())])
+    reader = PdfReader(tmp_path / "doc.pdf")
+    assert len(reader.pages) == 1 and reader.pages[0].extract_text().strip() == name
+    fonts = [
+        str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()
+    ]
+    assert fonts and all(f.endswith("Lato-Regular") for f in fonts)
+
+
+def test_the_publication_date_is_the_year_s_else_the_build_date():
+    from datetime import date
+
+    from essex_report.render import publication_date
+
+    assert publication_date("October 2020") == {"date": "October 2020", "date-format": "MMMM YYYY"}
+    assert publication_date(" 21  October 2020") == {
+        "date": "21 October 2020",
+        "date-format": "D MMMM YYYY",
+    }
+    built = publication_date(None, today=date(2026, 11, 5))
+    assert built == {"date": "5 November 2026", "date-format": "D MMMM YYYY"}
+    # Quarto would read "Autumn 2020" as 1 January 2020: refused, saying what to write
+    with pytest.raises(ValueError, match=r"'Autumn 2020' is not a date; write a month and year"):
+        publication_date("Autumn 2020")
+
+
+def test_a_published_date_that_is_not_a_date_names_its_file_and_line(real_data):
+    from essex_report.errors import DataError
+    from essex_report.load import load_workbook
+    from essex_report.pipeline import published
+    from essex_report.years import parse_year
+
+    year = parse_year("2019/20")
+    assert published(load_workbook(real_data, year), year) == "October 2020"
+    foreword = real_data / "2019-20" / "narrative" / "foreword.md"
+    text = foreword.read_text(encoding="utf-8")
+    foreword.write_text(text.replace("published: October 2020", "published: Autumn 2020"))
+    with pytest.raises(DataError, match=r"foreword\.md, line 5: published: 'Autumn 2020' is not"):
+        published(load_workbook(real_data, year), year)
