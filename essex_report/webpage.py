@@ -22,6 +22,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
+from bs4.dammit import EntitySubstitution
+from bs4.formatter import HTMLFormatter
 
 from essex_report.errors import BuildError
 
@@ -37,6 +39,17 @@ DRAWING = {
 WIDE = 3  # columns from which a table gets a scroll region of its own
 HEADING = re.compile(r"h[1-6]")
 SLOT = "essex-report-chart"  # a placeholder element, replaced by the chart's SVG at the end
+
+
+class _Formatter(HTMLFormatter):
+    """BeautifulSoup's "minimal" formatter (escapes &, < and > in text, quotes attributes),
+    keeping each element's attributes in the renderer's order rather than sorting them."""
+
+    def __init__(self) -> None:
+        super().__init__(entity_substitution=EntitySubstitution.substitute_xml)
+
+    def attributes(self, tag: Tag):
+        return list(tag.attrs.items())
 
 
 def finish(path: Path, stylesheet: str, wordmark: str) -> None:
@@ -63,7 +76,7 @@ def publish(html: str, stylesheet: str, wordmark: str) -> str:
         first.insert_before(style)
     else:
         soup.head.append(style)
-    page = str(soup)
+    page = soup.decode(formatter=_Formatter())
     for n, svg in enumerate(charts):
         # The serialised page escapes every "<" of its text: only our own slot matches.
         page = page.replace(f'<{SLOT} n="{n}"></{SLOT}>', svg, 1)

@@ -179,9 +179,7 @@ def test_a_renderer_that_writes_nothing_keeps_the_last_good_report(
     before = snapshot(previous)
     assert build(previous) == 1
     err = capsys.readouterr().err.strip()
-    assert err == (
-        "essex-report: quarto render wrote no annual-report.html (html)"
-    )
+    assert err == ("essex-report: quarto render wrote no annual-report.html (html)")
     assert snapshot(previous) == before
     assert not list(previous.glob(".build-*"))
 
