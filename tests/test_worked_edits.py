@@ -62,6 +62,7 @@ def edited(tmp_path_factory) -> Path:
     for name in ("data", "notebooks", "report/styles"):
         shutil.copytree(paths.ROOT / name, home / name)
     shutil.copy(paths.QUARTO_CONFIG, home / "_quarto.yml")
+    shutil.copy(paths.ROOT / "_brand.yml", home / "_brand.yml")
     edit(home / "notebooks" / "performance.ipynb", add_a_chart_across_years)
     edit(home / "notebooks" / "resources.ipynb", add_a_table)
     edit(home / "notebooks" / "resources.ipynb", move_a_section)
