@@ -58,7 +58,8 @@ def missing(need_axe: bool = True) -> str | None:
     if chromium() is None:
         return f"Chromium not found (set ESSEX_REPORT_CHROMIUM, or {INSTALL})"
     if need_axe and axe_script() is None:
-        return f"axe-core not found at {paths.shown(AXE)} (set ESSEX_REPORT_AXE, or {INSTALL})"
+        where = os.environ.get("ESSEX_REPORT_AXE") or paths.shown(AXE)
+        return f"axe-core not found at {where} (set ESSEX_REPORT_AXE, or {INSTALL})"
     return None
 
 

@@ -28,7 +28,7 @@ def pages(built_all) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def audits(pages, browser) -> dict[str, Audit]:
+def audits(browser, pages) -> dict[str, Audit]:  # the browser first: skip before building
     return {name: audit(browser, path) for name, path in pages.items()}
 
 
@@ -66,7 +66,7 @@ def test_key_figures_are_tiles_that_reflow_to_one_column(audits):
 
 
 @pytest.mark.parametrize("page", ["2019-20/annual-report.html", "2019-20/figures.html"])
-def test_the_focus_indicator_has_3_to_1_contrast(page, pages, browser):
+def test_the_focus_indicator_has_3_to_1_contrast(page, browser, pages):
     """Tabbing through the page, each kind of control shows a focus indicator that differs from
     what was there by at least 3:1 over at least a 2 px bar as wide as the control."""
     found = indicator(browser, pages[page])
@@ -80,7 +80,7 @@ def test_the_focus_indicator_has_3_to_1_contrast(page, pages, browser):
     assert faint == {}, f"(pixels changed by 3:1, element width) {faint}"
 
 
-def test_the_skip_link_comes_first_and_leads_to_main(pages, browser):
+def test_the_skip_link_comes_first_and_leads_to_main(browser, pages):
     page = browser.new_page(viewport={"width": 375, "height": 700})
     try:
         page.goto(pages["2019-20/annual-report.html"].as_uri())
@@ -97,7 +97,7 @@ def test_the_skip_link_comes_first_and_leads_to_main(pages, browser):
         page.close()
 
 
-def test_print_is_a4_with_table_headers_and_tiles_printed(pages, browser, tmp_path):
+def test_print_is_a4_with_table_headers_and_tiles_printed(browser, pages, tmp_path):
     """The print stylesheet: A4, and the dark header rows and tiles printed as they are (a
     browser drops backgrounds when printing, leaving white header text on white)."""
     from pypdf import PdfReader

@@ -232,7 +232,7 @@ def test_the_same_web_page(builtin_2019, quarto_2019):
     assert ("main", [("id", "main"), ("tabindex", "-1")]) in builtin and len(builtin) > 1000
 
 
-def test_the_web_page_passes_axe_and_reflows_with_either_renderer(built, browser):
+def test_the_web_page_passes_axe_and_reflows_with_either_renderer(browser, built):
     from .webcheck import NARROW, audit
 
     found = audit(browser, built.folder / "annual-report.html")
