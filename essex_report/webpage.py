@@ -68,6 +68,7 @@ def publish(html: str, stylesheet: str, wordmark: str) -> str:
         if columns(table) >= WIDE:
             scroll_region(soup, table)
     chart_regions(soup)
+    qualify_key_figures(soup)
     landmarks(soup, wordmark)
     style = soup.new_tag("style", id="brand")
     style.string = stylesheet
@@ -207,6 +208,20 @@ def chart_regions(soup: BeautifulSoup) -> None:
         region = details.find(class_="table-scroll")
         if caption and caption.get("id") and region is not None:
             region["aria-labelledby"] = caption["id"]
+
+
+def qualify_key_figures(soup: BeautifulSoup) -> None:
+    """A key figure's qualifier ("over 375,000", "circa 3,500") in a span of its own, which
+    the style sets small above the figure; the words stay in order, with their space."""
+    for number in soup.select(".key-figure .number"):
+        words = number.get_text()
+        qualifier, space, figure = words.rpartition(" ")
+        if not space or not qualifier.strip() or len(number.contents) != 1:
+            continue
+        small = soup.new_tag("span", attrs={"class": "qualifier"})
+        small.string = qualifier
+        number.clear()
+        number.extend([small, " ", figure])
 
 
 # --- Landmarks --------------------------------------------------------------------------------

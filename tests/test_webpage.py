@@ -181,3 +181,15 @@ def test_the_real_page_has_one_h1_scoped_headers_and_inline_charts(built_2019):
     wide = [t for t in soup.find_all("table") if webpage.columns(t) >= webpage.WIDE]
     assert wide and all(t.parent.get("role") == "region" for t in wide)
     assert len(soup.select(".key-figures > .key-figure .number")) >= 16
+
+
+def test_a_key_figures_qualifier_is_set_apart_and_kept_in_order():
+    tiles = (
+        '<div class="key-figures"><div class="key-figure"><p><span class="number">over 375,000'
+        '</span></p><p>New trees to plant</p></div><div class="key-figure"><p>'
+        '<span class="number">14,975</span></p><p>Homes</p></div></div>'
+    )
+    soup = publish(page(PANDOC).replace("<p>&lt;script", tiles + "<p>&lt;script", 1))
+    over, plain = soup.select(".key-figure .number")
+    assert over.select_one(".qualifier").text == "over" and over.text == "over 375,000"
+    assert plain.select_one(".qualifier") is None and plain.text == "14,975"
