@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install report test lint lab clean
+.PHONY: help install report test lint lab screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -31,10 +31,14 @@ test: $(STAMP) ## ruff, then the whole test suite
 lab: $(STAMP) ## open the chapter notebooks in JupyterLab (LAB_ARGS=--no-browser on a server)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) notebooks/
 
+screenshots: $(STAMP) ## build every year, then PNGs of each HTML (1280, 375 px) and PDF page in report/screenshots/
+	$(BIN)/essex-report build --all
+	$(BIN)/python -m essex_report.screenshots report report/screenshots
+
 lint: $(STAMP) ## ruff, and notebooks stored without outputs
 	$(BIN)/ruff check essex_report tests
 	$(BIN)/ruff format --check essex_report tests
 
 clean: ## remove built reports (keeps .venv)
 	rm -rf report/[0-9]*-[0-9]* report/index.html report/.locks report/.build-* report/.old-* \
-		report/failed report/.essex-report
+		report/failed report/.essex-report report/screenshots

@@ -7,6 +7,7 @@ read it through `load_brand`, so one file gives the HTML and the PDF the same id
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,3 +120,79 @@ def write_typst(path: Path, brand_file: Path | None = None) -> Path:
     """The brand's Typst (`typst`) written to `path`: brand.TYPST_FILE, where Typst reads it."""
     path.write_text(typst(load_brand(brand_file)), encoding="utf-8")
     return path
+
+
+# --- The brand as CSS, for every HTML page (the report, figures.html, index.html) ---------
+
+# Lato's faces the pages use, as the font-lato package names its files: (file suffix, CSS
+# font-style, CSS font-weight).
+FACES = (
+    ("Regular", "normal", 400),
+    ("Italic", "italic", 400),
+    ("Bold", "normal", 700),
+    ("BoldItalic", "italic", 700),
+)
+# Text colours and the ground they are read on: WCAG 2.2 AA asks 4.5:1 of body text.
+TEXT_ON_BACKGROUND = ("foreground", "primary", "secondary")
+AA_TEXT = 4.5
+
+
+def luminance(colour: str) -> float:
+    """The relative luminance of #RRGGBB (WCAG 2.2's definition)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """The contrast ratio of two #RRGGBB colours, 1 to 21."""
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def font_faces(brand: Brand, font_dir: Path) -> str:
+    """@font-face rules embedding the brand font's files as data: URIs: the page stays one
+    self-contained file, and no reader's browser downloads a font."""
+    stem = brand.font.replace(" ", "")
+    rules = []
+    for suffix, style, weight in FACES:
+        path = font_dir / f"{stem}-{suffix}.ttf"
+        if not path.is_file():
+            raise ReportError(
+                f"{BRAND_FILE}: the font {brand.font} has no file {path.name} in {font_dir}; "
+                "install the package that holds it (make install)"
+            )
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        rules.append(
+            f'@font-face {{ font-family: "{brand.font}"; font-style: {style}; '
+            f"font-weight: {weight}; font-display: swap; "
+            f'src: url("data:font/ttf;base64,{data}") format("truetype"); }}'
+        )
+    return "\n".join(rules)
+
+
+def css(brand: Brand, font_dir: Path) -> str:
+    """The brand as CSS: its font embedded (`font_faces`), and its colours and type as custom
+    properties (`--brand-<name>`) that report/styles/report.css uses. A text colour the brand
+    gives below 4.5:1 on its background is refused (WCAG 2.2 AA)."""
+    background = brand.colours.get("background", "#FFFFFF")
+    text = {role: brand.colours[role] for role in TEXT_ON_BACKGROUND if role in brand.colours}
+    text |= {"headings": brand.heading_colour, "link": brand.link_colour}
+    for role, colour in text.items():
+        ratio = contrast(colour, background)
+        if ratio < AA_TEXT:
+            raise ReportError(
+                f"{BRAND_FILE}: {role} {colour} on the background {background} has a contrast "
+                f"of {ratio:.2f}:1; text needs {AA_TEXT}:1 (WCAG 2.2 AA): choose a darker colour"
+            )
+    properties = {f"--brand-{name}": value for name, value in brand.colours.items()}
+    properties |= {
+        "--brand-heading-color": brand.heading_colour,
+        "--brand-link-color": brand.link_colour,
+        "--brand-font": f'"{brand.font}", Arial, Helvetica, sans-serif',
+        "--brand-monospace": f'"{brand.monospace}", monospace',
+        "--brand-line-height": f"{brand.line_height:g}",
+        "--brand-print-size": brand.size,
+    }
+    declarations = "\n".join(f"  {name}: {value};" for name, value in properties.items())
+    return f"{font_faces(brand, font_dir)}\n:root {{\n{declarations}\n}}\n"

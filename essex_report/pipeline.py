@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from essex_report import chart_style, limits, paths, register
+from essex_report import chart_style, limits, paths, register, webpage
 from essex_report.cells import cell_words, notebook_problems
 from essex_report.completeness import unprinted_values, unprinted_words
 from essex_report.data import Workbook, raise_for
@@ -76,6 +76,8 @@ def render_into(
         document = folder / f"{DOCUMENT}.md"
         write_document(stitched, front, document)
         rendered = renderer.render(document, config, list(formats))
+        if "html" in rendered:  # the same web page from either renderer (webpage.py)
+            webpage.finish_report(rendered["html"])
         outputs = {}
         for fmt, path in rendered.items():
             outputs[fmt] = staging / path.name
@@ -131,7 +133,13 @@ def build_year(
             stitched.add(colophon(config, renderer.name))
             (staging / "figures.csv").write_text(register.to_csv(rows), encoding="utf-8")
             titles = {i: s.title for i, s in book.catalogue.sources.items()}
-            page = register.to_html(rows, f"{config.title} {year}", titles)
+            page = register.to_html(
+                rows,
+                f"{config.title} {year}",
+                titles,
+                webpage.page_style(config.style_file("html", "css")),
+                webpage.wordmark(),
+            )
             (staging / "figures.html").write_text(page, encoding="utf-8")
             say(f"{year}: rendering with {renderer.name}")
             front = config.front_matter(year, renderer.name, published(book, year))
@@ -175,8 +183,12 @@ def write_index(report_dir: Path, years: list[FinancialYear], statuses: dict[str
             f"<td>{html.escape(statuses.get(year.label, ''))}</td>"
             f"<td>{' | '.join(links)}</td></tr>"
         )
+    config = load_config()
     page = template("index.html").substitute(
-        publisher=html.escape(load_config().author), rows="\n".join(rows)
+        publisher=html.escape(config.author),
+        rows="\n".join(rows),
+        stylesheet=webpage.page_style(config.style_file("html", "css")),
+        wordmark=html.escape(webpage.wordmark()),
     )
     path = report_dir / "index.html"
     staging = path.with_suffix(".html.tmp")

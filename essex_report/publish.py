@@ -38,8 +38,9 @@ YEAR_ENTRIES = {
     MARKER,
 }
 FAILED = "failed"  # failed/<year>/: executed notebooks of the last failed build of a year
-# Tracked in the repository's report/ folder (and Quarto's own output folder): kept, never touched.
-REPOSITORY_ENTRIES = {"README.md", "styles", "_book"}
+# In the repository's report/ folder: tracked files, Quarto's own output folder and the PNGs of
+# `make screenshots`: kept, never touched.
+REPOSITORY_ENTRIES = {"README.md", "styles", "_book", "screenshots"}
 YEAR_FOLDER = re.compile(r"[0-9]{4}-[0-9]{2}")
 OWNER = "owner.lock"  # inside a build folder, locked by the build that owns it
 

@@ -60,9 +60,16 @@ def to_csv(rows: Iterable[dict[str, str]], columns: Iterable[str] = COLUMNS) -> 
     return buffer.getvalue()
 
 
-def to_html(rows: list[dict[str, str]], title: str, sources: dict[str, str]) -> str:
-    """figures.html: the register as an accessible web page beside the report. `sources` maps
-    a source id to the title a reader knows it by."""
+def to_html(
+    rows: list[dict[str, str]],
+    title: str,
+    sources: dict[str, str],
+    stylesheet: str = "",
+    wordmark: str = "",
+) -> str:
+    """figures.html: the register as an accessible web page beside the report, styled as the
+    report is (`stylesheet`, `wordmark`: essex_report.webpage). `sources` maps a source id to
+    the title a reader knows it by."""
     head = ["Figure", "As printed", "Year", "Basis", "Where it appears", "Source", "Note"]
     body = []
     for row in rows:
@@ -79,6 +86,8 @@ def to_html(rows: list[dict[str, str]], title: str, sources: dict[str, str]) -> 
     header = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head)
     return string.Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
         title=html.escape(title),
+        stylesheet=stylesheet,
+        wordmark=html.escape(wordmark),
         count=len(rows),
         header=header,
         rows="\n".join(body),

@@ -76,6 +76,32 @@ def built_2019(builtin_2019) -> Path:
     return builtin_2019.folder
 
 
+@pytest.fixture(scope="session")
+def built_all(tmp_path_factory) -> Path:
+    """Every year and the index, by the built-in renderer, built once for every test that reads
+    them (every-year checks, the browser's accessibility checks)."""
+    output = tmp_path_factory.mktemp("all")
+    result = essex_report("build", "--all", "--output", str(output), timeout=1200)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (essex_report.browser) for every page the tests open. Without
+    Chromium, Playwright or axe-core the test skips, saying how to install them; under
+    ESSEX_REPORT_REQUIRE_BROWSER=1 (CI) it fails instead."""
+    from essex_report import browser as chromium
+
+    reason = chromium.missing()
+    if reason:
+        if os.environ.get("ESSEX_REPORT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"ESSEX_REPORT_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    with chromium.launch() as launched:
+        yield launched
+
+
 # Where setup-quarto.sh installs Quarto unless told otherwise.
 OFFLINE_QUARTO = Path.home() / ".cache" / "quarto-offline" / "bin" / "quarto"
 INSTALL_QUARTO = (

@@ -28,7 +28,7 @@ class Page(HTMLParser):
     headings: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)  # tables' <caption>
     figure_captions: list[str] = field(default_factory=list)  # <figcaption>
-    alts: list[str] = field(default_factory=list)
+    alts: list[str] = field(default_factory=list)  # images' alt, inline charts' aria-label
     sources: list[str] = field(default_factory=list)  # src of img, script, iframe...
     links: list[str] = field(default_factory=list)  # href of a and link
     description: str = ""
@@ -40,10 +40,12 @@ class Page(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag in ("h1", "h2", "h3", "h4", "caption", "figcaption"):
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption"):
             self._open, self._text = tag, []
         if tag == "img":
             self.alts.append(attrs.get("alt") or "")
+        if tag == "svg" and attrs.get("role") == "img":  # a chart inlined in the page
+            self.alts.append(attrs.get("aria-label") or "")
         if tag in ("img", "script", "iframe", "source", "video", "audio") and attrs.get("src"):
             self.sources.append(attrs["src"])
         if tag in ("a", "link") and attrs.get("href"):

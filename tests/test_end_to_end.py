@@ -76,32 +76,34 @@ def test_both_sections_are_there(html, pdf_text):
 
 
 def test_html_is_self_contained(html):
-    """No request leaves the page: every image, style and script is inline."""
+    """No request leaves the page: charts are inline SVG, the font is embedded, and anything
+    with a source is a data: URI."""
     sources = re.findall(
-        r"<(?:img|script|link|iframe|source|video|audio)\b[^>]*?"
+        r"<(?:img|script|link|iframe|source|video|audio|image|use)\b[^>]*?"
         r'(?:src|href)="([^"]*)"',
         html,
     )
-    assert sources, "expected embedded images"
-    assert all(s.startswith("data:") for s in sources), [s[:40] for s in sources]
-    assert "@import" not in html and "url(http" not in html
+    assert all(s.startswith(("data:", "#")) for s in sources), [s[:40] for s in sources]
+    assert len(re.findall(r'<svg\b[^>]*role="img"', html)) >= 7  # the charts, inline
+    assert re.findall(r'src: url\("data:font/ttf;base64,', html)  # Lato, embedded
+    assert "@import" not in html and not re.search(r"url\(\s*['\"]?(https?:)?//", html)
 
 
 def test_html_is_accessible_in_the_basics(html):
     assert '<html xmlns="http://www.w3.org/1999/xhtml" lang="en-GB"' in html
-    images = re.findall(r"<img\b[^>]*>", html)
-    assert images and all(re.search(r'alt="[^"]{20,}"', tag) for tag in images)
-    assert "<figcaption>" in html and "<caption>" in html
+    charts = re.findall(r"<svg\b[^>]*>", html)
+    assert charts and all(re.search(r'aria-label="[^"]{20,}"', tag) for tag in charts)
+    assert "<img" not in html and "<figcaption" in html and "<caption" in html
 
 
 def test_every_chart_has_alt_text_with_its_numbers_and_a_table(html):
-    alts = re.findall(r'<img\b[^>]*alt="([^"]*)"', html)
+    alts = re.findall(r'<svg\b[^>]*aria-label="([^"]*)"', html)
     spending = next(a for a in alts if "£668m" in a)
     assert "£154m" in spending and "£81m" in spending
     funding = next(a for a in alts if "36.7%" in a)
     assert "9.8%" in funding
     # the same numbers as a table right after the chart
-    assert re.search(r"funded by council\s+tax</td>\s*<td[^>]*>36.7%</td>", html)
+    assert re.search(r"funded by council\s+tax</th>\s*<td[^>]*>36.7%</td>", html)
 
 
 def test_pdf_is_tagged_and_titled(built):
@@ -266,7 +268,7 @@ def test_the_register_is_published_beside_the_report_as_a_web_page(built, html):
     page = (built / "figures.html").read_text(encoding="utf-8")
     rows = list(csv.DictReader((built / "figures.csv").open(encoding="utf-8")))
     assert page.count('<th scope="row">') == len(rows)
-    assert '<html lang="en-GB">' in page and "<main>" in page and page.count("<h1>") == 1
+    assert '<html lang="en-GB">' in page and '<main id="main"' in page and page.count("<h1>") == 1
     assert "Total spending" in page and "£2.1bn" in page
     assert 'href="figures.html"' in html and 'href="figures.csv"' in html
 

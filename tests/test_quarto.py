@@ -125,7 +125,8 @@ def test_the_renderer_is_named_with_its_version(built, request):
 
 def test_the_html_is_self_contained_and_links_no_other_format(built):
     html = read_page(built.folder / "annual-report.html")
-    assert html.sources and all(s.startswith("data:") for s in html.sources)
+    assert all(s.startswith("data:") for s in html.sources)
+    assert len(html.alts) >= 7  # the charts, inline SVG named by their alt text
     # links within the page, to the web, and to the register published beside the report
     assert all(link.startswith(("#", "https://", "figures.")) for link in html.links)
     assert not [link for link in html.links if re.search(r"\.(pdf|docx)$", link)]
@@ -217,6 +218,46 @@ def test_the_same_alt_texts(both):
     (b_html, b_pdf), (q_html, q_pdf) = both["builtin"], both["quarto"]
     assert b_html.alts == q_html.alts and all(len(a) > 20 for a in q_html.alts)
     assert b_pdf.alts == q_pdf.alts == q_html.alts
+
+
+# Quarto's own classes on tables and rows (no style of ours reads them).
+QUARTO_CLASSES = {"caption-top", "odd", "even", "header"}
+# SVG drawing coordinates and pandoc's inline alignment: the same, but not what a reader uses.
+DRAWING = {"d", "transform", "x", "y", "style"}
+
+
+def skeleton(path: Path) -> list[tuple[str, list]]:
+    """Every element of the page's body, in order, with its attributes."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    found = []
+    for tag in soup.body.find_all(True):
+        attrs = []
+        for name, value in sorted(tag.attrs.items()):
+            if name == "class":
+                value = " ".join(c for c in value if c not in QUARTO_CLASSES)
+            if name not in DRAWING and value:
+                attrs.append((name, value))
+        found.append((tag.name, attrs))
+    return found
+
+
+def test_the_same_web_page(builtin_2019, quarto_2019):
+    """After the web page step (essex_report/webpage.py) both renderers publish the same page,
+    element for element: landmarks, headings, inline charts, scoped headers, scroll regions."""
+    builtin = skeleton(builtin_2019.folder / "annual-report.html")
+    assert skeleton(quarto_2019.folder / "annual-report.html") == builtin
+    assert ("main", [("id", "main"), ("tabindex", "-1")]) in builtin and len(builtin) > 1000
+
+
+def test_the_web_page_passes_axe_and_reflows_with_either_renderer(browser, built):
+    from .webcheck import NARROW, audit
+
+    found = audit(browser, built.folder / "annual-report.html")
+    assert found.violations == [] and found.review == []
+    assert found.width == found.spaced_width == NARROW
+    assert found.tiles_wide >= 3 and found.tiles_narrow == 1
 
 
 def test_word_from_the_built_in_renderer(builtin_2019):
