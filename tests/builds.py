@@ -70,3 +70,11 @@ def reuse_executed(monkeypatch: pytest.MonkeyPatch, built: Path) -> None:
         return executed
 
     monkeypatch.setattr(pipeline, "run_notebooks", run_notebooks)
+
+
+REPORT_FILES = ("annual-report.html", "annual-report.pdf", "figures.csv")
+
+
+def snapshot(output: Path) -> dict[str, bytes]:
+    """The last good 2019/20 report's files, to compare after a build that must not touch it."""
+    return {name: (output / "2019-20" / name).read_bytes() for name in REPORT_FILES}

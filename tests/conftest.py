@@ -128,3 +128,11 @@ def quarto() -> str:
     if os.environ.get("ESSEX_REPORT_REQUIRE_QUARTO") == "1":
         pytest.fail(f"ESSEX_REPORT_REQUIRE_QUARTO=1 but {INSTALL_QUARTO}")
     pytest.skip(INSTALL_QUARTO)
+
+
+@pytest.fixture
+def previous(built_2019, tmp_path) -> Path:
+    """An output folder holding a last good 2019/20 report."""
+    output = tmp_path / "report"
+    shutil.copytree(built_2019, output / "2019-20")
+    return output

@@ -18,9 +18,7 @@ import pytest
 from essex_report import paths
 from essex_report.cli import main
 
-from .builds import reuse_executed
-
-REPORT_FILES = ("annual-report.html", "annual-report.pdf", "figures.csv")
+from .builds import reuse_executed, snapshot
 
 
 def listing(folder: Path) -> list[str]:
@@ -152,17 +150,6 @@ def test_publishing_deletes_nothing_a_build_did_not_make(tmp_path):
 
 
 # --- 4. Every output is checked before it replaces the last good report ---------------------
-
-
-@pytest.fixture
-def previous(built_2019, tmp_path) -> Path:
-    output = tmp_path / "report"
-    shutil.copytree(built_2019, output / "2019-20")
-    return output
-
-
-def snapshot(output: Path) -> dict[str, bytes]:
-    return {name: (output / "2019-20" / name).read_bytes() for name in REPORT_FILES}
 
 
 def test_a_renderer_that_writes_nothing_keeps_the_last_good_report(

@@ -19,21 +19,8 @@ from pypdf import PdfReader
 
 from essex_report import paths
 
+from .builds import snapshot
 from .conftest import essex_report
-
-REPORT_FILES = ("annual-report.html", "annual-report.pdf", "figures.csv")
-
-
-@pytest.fixture
-def previous(built_2019, tmp_path) -> Path:
-    """An output folder holding a last good 2019/20 report."""
-    output = tmp_path / "report"
-    shutil.copytree(built_2019, output / "2019-20")
-    return output
-
-
-def snapshot(output: Path) -> dict[str, bytes]:
-    return {name: (output / "2019-20" / name).read_bytes() for name in REPORT_FILES}
 
 
 def kernels_of(pid: int) -> list[psutil.Process]:
