@@ -9,7 +9,7 @@ chart, its caption and alt text. Nothing is remembered anywhere else.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 PAYLOAD_MIME = "application/vnd.essex-report.part+json"
 
@@ -50,7 +50,6 @@ class Part:
     svg: str = ""  # charts only
     caption: str = ""  # charts and tables
     alt: str = ""  # charts only
-    notes: dict = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.markdown.strip() or self.svg)
