@@ -33,7 +33,7 @@ lab: $(STAMP) ## open the chapter notebooks in JupyterLab (LAB_ARGS=--no-browser
 
 screenshots: $(STAMP) ## build every year, then PNGs of each HTML (1280, 375 px) and PDF page in report/screenshots/
 	$(BIN)/essex-report build --all
-	$(BIN)/python -m essex_report.screenshots report report/screenshots
+	$(BIN)/python -m essex_report.review.screenshots report report/screenshots
 
 lint: $(STAMP) ## ruff, and notebooks stored without outputs
 	$(BIN)/ruff check essex_report tests

@@ -11,115 +11,122 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from essex_report import limits, paths
-from essex_report.errors import ReportError
-from essex_report.kernels import stop_kernels
-from essex_report.years import parse_year
+from essex_report import limits
+from essex_report.config import positive_seconds
+from essex_report.data.load import load_workbook, years_with_data
+from essex_report.data.scaffold import new_year
+from essex_report.data.status import year_status
+from essex_report.errors import ReportError, show_paths_from, shown
+from essex_report.project import Project
+from essex_report.run.workers import stop_workers
+from essex_report.years import FinancialYear, parse_year
+
+if TYPE_CHECKING:
+    from essex_report.render.base import Renderer
+
+
+def project_of(args: argparse.Namespace) -> Project:
+    """The project the command works on, made once, here."""
+    return Project(data_dir=args.data_dir, output_dir=getattr(args, "output", None))
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from essex_report.publish import check_output_folder
-    from essex_report.render import choose_renderer
+    # The pipeline imports the renderers and the web page step: only `build` pays for them.
+    from essex_report.publish.folder import check_output_folder
+    from essex_report.render.select import choose_renderer
 
     if args.all == (args.year is not None):
         raise ReportError("say which year to build: --year 2019/20, or --all for every year")
     year = parse_year(args.year) if args.year is not None else None
-    check_output_folder(args.output, args.data_dir)  # before anything is written
+    project = project_of(args)
+    check_output_folder(project)  # before anything is written
     renderer = choose_renderer(args.quarto)
     formats = ("html", "pdf", "docx") if args.word else ("html", "pdf")
-    if args.all:
-        return _build_all(args, renderer, formats)
-    _build(args, year, renderer, formats)
+    if year is None:
+        return _build_all(args, project, renderer, formats)
+    _build(args, project, year, renderer, formats)
     return 0
 
 
-def _build(args: argparse.Namespace, year, renderer, formats: tuple[str, ...]) -> None:
+def _build(
+    args: argparse.Namespace,
+    project: Project,
+    year: FinancialYear,
+    renderer: Renderer,
+    formats: tuple[str, ...],
+) -> None:
     """One year, as the command line asks, and what it printed."""
-    from essex_report.pipeline import build_year
+    from essex_report.pipeline import build_year  # costly to import: see cmd_build
 
-    result = build_year(
-        year,
-        renderer,
-        data_dir=args.data_dir,
-        report_dir=args.output,
-        formats=formats,
-        cell_timeout=args.cell_timeout,
-    )
+    result = build_year(project, year, renderer, formats=formats, cell_timeout=args.cell_timeout)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(f"{result.year}: built in {result.seconds:.1f}s; renderer: {result.renderer}")
     for fmt, path in result.outputs.items():
-        print(f"  {fmt:8} {paths.shown(path)}")
+        print(f"  {fmt:8} {shown(path)}")
 
 
-def _build_all(args: argparse.Namespace, renderer, formats: tuple[str, ...]) -> int:
+def _build_all(
+    args: argparse.Namespace, project: Project, renderer: Renderer, formats: tuple[str, ...]
+) -> int:
     """Every year with data, each into its own folder, then report/index.html."""
-    from essex_report.load import load_workbook, years_with_data
-    from essex_report.pipeline import write_index
-    from essex_report.status import year_status
+    from essex_report.publish.index import write_index  # costly to import: see cmd_build
 
-    years = years_with_data(args.data_dir)
+    years = years_with_data(project.data_dir)
     failed = []
     for year in years:
         try:
-            _build(args, year, renderer, formats)
+            _build(args, project, year, renderer, formats)
         except ReportError as error:
             failed.append(year.label)
             print(f"essex-report: {year}: {error}", file=sys.stderr)
-    book = load_workbook(args.data_dir)
+    book = load_workbook(project.data_dir)
     statuses = {}
     for year in years:
         status = year_status(book, year)
         statuses[year.label] = f"{status.framework}; {status.present} of {len(status.used)} figures"
-    print(f"index    {paths.shown(write_index(args.output, years, statuses))}")
+    print(f"index    {shown(write_index(project, years, statuses))}")
     if failed:
         raise ReportError(f"{len(failed)} of {len(years)} years failed: {', '.join(failed)}")
     return 0
 
 
 def cmd_new_year(args: argparse.Namespace) -> int:
-    from essex_report.scaffold import new_year
-
     year = parse_year(args.year)
-    written = new_year(year, args.data_dir)
-    print(f"{year}: created {paths.shown(written[0].parent)} with {len(written)} files to fill:")
+    written = new_year(year, project_of(args).data_dir)
+    print(f"{year}: created {shown(written[0].parent)} with {len(written)} files to fill:")
     for path in written:
-        print(f"  {paths.shown(path)}")
+        print(f"  {shown(path)}")
     print(f"next: fill values.csv and the TODO sections, then essex-report validate --year {year}")
     return 0
 
 
 def cmd_years(args: argparse.Namespace) -> int:
-    from essex_report.load import load_workbook
-    from essex_report.status import year_status
-
-    book = load_workbook(args.data_dir)
+    book = load_workbook(project_of(args).data_dir)
     args.status = 0
     for year in sorted(book.years):
         print(year_status(book, year).summary())
-    errors = [p for p in book.problems if p.level == "error"]
+    errors = book.problems.errors
     if errors:
         print(f"{len(errors)} problems in the data: run essex-report validate", file=sys.stderr)
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from essex_report.cells import notebook_problems
-    from essex_report.dryrun import completeness
-    from essex_report.load import load_workbook
+    from essex_report.pipeline import validate_year  # costly to import: see cmd_build
 
     year = parse_year(args.year) if args.year is not None else None
-    book = load_workbook(args.data_dir, year)
+    project = project_of(args)
+    book = load_workbook(project.data_dir, year)
     for checked in [year] if year else sorted(book.years):
-        if checked in book.years and not any(p.level == "error" for p in book.problems):
-            book.problems += notebook_problems(book, checked)
-        if checked in book.years and not any(p.level == "error" for p in book.problems):
-            book.problems += completeness(book, checked)  # runs the chapters, in-process
-    errors = [p for p in book.problems if p.level == "error"]
+        if checked in book.years and not book.problems.errors:
+            book.problems.extend(validate_year(project, book, checked))  # runs the chapters
+    errors = book.problems.errors
     args.status = 1 if errors else 0  # what a closed pipe (validate | head -1) still exits with
     for problem in book.problems:
-        print(problem, file=sys.stderr if problem.level == "error" else sys.stdout)
+        print(problem, file=sys.stderr if problem.is_error else sys.stdout)
     for checked in [year] if year else sorted(book.years):
         to_find = book.data(checked).listed - set(book.data(checked).values)
         if to_find:
@@ -178,13 +185,13 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--data-dir",
             type=Path,
-            default=paths.DATA_DIR,
+            default=None,
             help="the data folder (default: data/ in the repository)",
         )
     build.add_argument(
         "--output",
         type=Path,
-        default=paths.REPORT_DIR,
+        default=None,
         help="where report/<year>/ folders go (default: report/)",
     )
     return main
@@ -192,7 +199,7 @@ def parser() -> argparse.ArgumentParser:
 
 def _seconds(text: str) -> int:
     try:
-        return limits.positive_seconds(text, "--cell-timeout")
+        return positive_seconds(text, "--cell-timeout")
     except ReportError as error:
         raise argparse.ArgumentTypeError(str(error).removeprefix("--cell-timeout ")) from None
 
@@ -200,14 +207,15 @@ def _seconds(text: str) -> int:
 def _resolve_paths(args: argparse.Namespace) -> None:
     """Every path of the command line made absolute once, against the caller's working
     folder: the notebooks run elsewhere and must read exactly what was checked here."""
-    try:
-        data_dir = Path(args.data_dir).expanduser().resolve()
-    except RuntimeError:  # a symbolic link loop (Python 3.11)
-        raise ReportError(f"--data-dir {args.data_dir} is a symbolic link that loops") from None
-    if not data_dir.is_dir():
-        what = "is a file" if data_dir.exists() else "does not exist"
-        raise ReportError(f"--data-dir {args.data_dir} {what}; give the data folder")
-    args.data_dir = data_dir
+    if args.data_dir is not None:
+        try:
+            data_dir = Path(args.data_dir).expanduser().resolve()
+        except RuntimeError:  # a symbolic link loop (Python 3.11)
+            raise ReportError(f"--data-dir {args.data_dir} is a symbolic link that loops") from None
+        if not data_dir.is_dir():
+            what = "is a file" if data_dir.exists() else "does not exist"
+            raise ReportError(f"--data-dir {args.data_dir} {what}; give the data folder")
+        args.data_dir = data_dir
     if getattr(args, "output", None) is not None:
         try:
             args.output = Path(args.output).expanduser().resolve()
@@ -226,7 +234,7 @@ def _terminate(signum, frame):  # SIGTERM and SIGHUP stop a build the way Ctrl-C
 
 def _os_error(error: OSError) -> str:
     """An operating-system error as one line: which file, what happened, what to do."""
-    where = paths.shown(Path(error.filename)) if error.filename else "a file"
+    where = shown(Path(error.filename)) if error.filename else "a file"
     reason = error.strerror or os.strerror(error.errno or 0) or str(error)
     if error.errno == errno.ENOSPC:
         return f"no space left on the disk writing {where}; free some space and run it again"
@@ -243,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _terminate)
+    show_paths_from(Path.cwd())  # messages name files as the caller sees them
     try:
         _resolve_paths(args)
         status = args.run(args)
@@ -269,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"essex-report: {message}", file=sys.stderr)
         return 1
     finally:
-        stop_kernels()
+        stop_workers()
 
 
 if __name__ == "__main__":

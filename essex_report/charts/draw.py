@@ -1,0 +1,277 @@
+"""Drawing the charts with matplotlib, laid out in points so text keeps its size.
+
+Each bar or column is a rectangle with the gid `<chart id>-bar-<n>` (n: the point's place in
+the list given), its printed value `<chart id>-value-<n>`, each gap `<chart id>-gap-<year>`:
+tests find them in the SVG to check that what is drawn is proportional to the data.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from typing import TYPE_CHECKING
+
+from essex_report.charts import style
+from essex_report.charts.model import NO_FIGURE, Point, plotted, shown, tick, unit_name
+from essex_report.years import FinancialYear
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+LABEL_CHARS = 22  # category labels wrap at this many characters
+BAR = 20.0  # points of height per bar
+GAP = 12.0  # points between groups of bars
+PAD = 5.0  # points between a bar's end and its printed value
+PLOT_HEIGHT = 190.0  # points: the plotting area of a column chart
+WORD_UNITS = ("rank", "miles", "kg", "tonnes")  # units named beside the value axis
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width / 72, height / 72), dpi=72)
+
+
+def _value_ticks(low: float, high: float, limit: tuple[float, float], bins: int = 4) -> list[float]:
+    from matplotlib.ticker import MaxNLocator
+
+    ticks = MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high or 1)
+    return [float(t) for t in ticks if limit[0] - 1e-9 <= t <= limit[1] + 1e-9]
+
+
+def _spaced_ticks(
+    low: float, high: float, limit: tuple[float, float], unit: str, scale: float
+) -> list[float]:
+    """Ticks for a horizontal value axis whose labels (£1,000m) keep clear of each other;
+    `scale` is points per unit."""
+    for bins in (4, 3, 2, 1):
+        ticks = _value_ticks(low, high, limit, bins)
+        if len(ticks) < 2:
+            return ticks
+        step = ticks[1] - ticks[0]
+        widest = max(style.text_width(tick(t, unit, step), style.VALUE_SIZE) for t in ticks)
+        if widest + 12 <= step * scale:
+            return ticks
+    return ticks
+
+
+def _widest_tick(low: float, high: float, unit: str) -> float:
+    ticks = _value_ticks(low, high, (-math.inf, math.inf))
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    return max(style.text_width(tick(t, unit, step), style.VALUE_SIZE) for t in ticks)
+
+
+def _format_value_axis(ax: Axes, which: str, ticks: list[float], unit: str) -> None:
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    labels = [tick(t, unit, step) for t in ticks]
+    if which == "x":
+        ax.set_xticks(ticks, labels)
+    else:
+        ax.set_yticks(ticks, labels)
+
+
+def _legend(fig: Figure, series: list[str], colours: list[str], left: float, top: float) -> None:
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=c, label=s) for s, c in zip(series, colours, strict=True)]
+    width = sum(style.text_width(s, style.VALUE_SIZE) + 30 for s in series)
+    columns = len(series) if left + width < style.WIDTH else 1
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(left / style.WIDTH, 1 - top / fig.bbox.height),
+        ncol=columns,
+        frameon=False,
+        handlelength=1,
+        handleheight=1,
+        borderaxespad=0,
+        borderpad=0,
+    )
+
+
+def legend_height(series: list[str], left: float) -> float:
+    if series == [""]:
+        return 0.0
+    width = sum(style.text_width(s, style.VALUE_SIZE) + 30 for s in series)
+    rows = 1 if left + width < style.WIDTH else len(series)
+    return 18.0 * rows + 6
+
+
+def draw_bars(
+    points: list[Point], labels: list[str], series: list[str], unit: str, chart_id: str, alt: str
+) -> tuple[str, float, float]:
+    """Horizontal bars from a zero baseline, each value printed at its end."""
+    colours = style.palette(len(series))
+    wrapped = {label: "\n".join(textwrap.wrap(label, LABEL_CHARS)) or " " for label in labels}
+    rows = {
+        label: max(len(series) * BAR, (wrapped[label].count("\n") + 1) * style.LABEL_SIZE * 1.25)
+        for label in labels
+    }
+    plot_h = sum(rows.values()) + GAP * len(labels)
+    left = max(style.text_width(w, style.LABEL_SIZE) for w in wrapped.values()) + 12
+    top = 8 + legend_height(series, left)
+    bottom = 26 + (18 if unit in WORD_UNITS else 0)
+    height = plot_h + top + bottom
+    values = [plotted(p, unit) for p in points]
+    texts = [shown(p) for p in points]
+    low, high = min(0.0, *values), max(0.0, *values)
+    # the last tick label, centred on its tick, must stay inside the figure
+    plot_w = style.WIDTH - left - max(10.0, _widest_tick(low, high, unit) / 2 + 2)
+    room = [style.text_width(t, style.VALUE_SIZE) + PAD for t in texts]
+    right_room = max((r for r, v in zip(room, values, strict=True) if v >= 0), default=0.0)
+    left_room = max((r for r, v in zip(room, values, strict=True) if v < 0), default=0.0)
+    scale = (plot_w - right_room - left_room) / ((high - low) or 1.0)  # points per unit
+    limit = (low - left_room / scale, high + right_room / scale)
+
+    with style.style(chart_id):
+        fig = _figure(style.WIDTH, height)
+        ax = fig.add_axes(
+            (left / style.WIDTH, bottom / height, plot_w / style.WIDTH, plot_h / height)
+        )
+        centres: dict[str, float] = {}
+        position = GAP / 2
+        for label in labels:
+            centres[label] = position + rows[label] / 2
+            position += rows[label] + GAP
+        for n, (point, value) in enumerate(zip(points, values, strict=True)):
+            place = series.index(point.series)
+            y = centres[point.label] + (place - (len(series) - 1) / 2) * BAR
+            (bar,) = ax.barh(y, value, height=BAR * 0.85, color=colours[place])
+            bar.set_gid(f"{chart_id}-bar-{n}")
+            ax.annotate(
+                texts[n],
+                (value, y),
+                xytext=(PAD if value >= 0 else -PAD, 0),
+                textcoords="offset points",
+                ha="left" if value >= 0 else "right",
+                va="center",
+                color=style.TEXT,
+                gid=f"{chart_id}-value-{n}",
+            )
+        ax.set_ylim(plot_h, 0)
+        ax.set_yticks([centres[label] for label in labels], [wrapped[x] for x in labels])
+        ax.tick_params(axis="y", length=0, labelsize=style.LABEL_SIZE)
+        ax.set_xlim(*limit)
+        _format_value_axis(ax, "x", _spaced_ticks(low, high, limit, unit, scale), unit)
+        ax.grid(axis="x", visible=True)
+        ax.grid(axis="y", visible=False)
+        ax.axvline(0, color=style.QUIET, linewidth=1)
+        if unit in WORD_UNITS:
+            ax.set_xlabel(unit_name(unit), loc="right")
+        if series != [""]:
+            _legend(fig, series, colours, left, 6)
+        svg = style.svg_document(fig, chart_id, alt)
+    return svg, style.WIDTH, height
+
+
+def draw_columns(
+    points: list[Point],
+    axis: list[FinancialYear],
+    series: list[str],
+    unit: str,
+    chart_id: str,
+    alt: str,
+) -> tuple[str, float, float]:
+    """Columns on a year axis: one slot per financial year, a labelled gap where none."""
+    colours = style.palette(len(series))
+    values = [plotted(p, unit) for p in points]
+    texts = [shown(p) for p in points]
+    low, high = min(0.0, *values), max(0.0, *values)
+    left = _widest_tick(low, high, unit) + 14
+    plot_w = style.WIDTH - left - 8
+    slot = plot_w / (len(axis) + 0.2)
+    year_w = max(style.text_width(y.label, style.VALUE_SIZE) for y in axis)
+    slanted = year_w + 4 > slot
+    value_w = max(style.text_width(t, style.VALUE_SIZE) for t in texts)
+    upright = value_w + 2 > slot * (1 if len(series) == 1 else 0.8 / len(series))
+    top = 10 + (16 if unit in WORD_UNITS else 0) + legend_height(series, left)
+    bottom = 48.0 if slanted else 26.0
+    height = PLOT_HEIGHT + top + bottom
+    label_room = (value_w if upright else style.VALUE_SIZE * 1.2) + PAD + 2
+    scale = (PLOT_HEIGHT - label_room) / ((high - low) or 1.0)
+    limit = (low, high + label_room / scale)
+    width = 0.8 / len(series)
+    places = {p.label: FinancialYear(int(p.label[:4])) for p in points}
+
+    with style.style(chart_id):
+        fig = _figure(style.WIDTH, height)
+        ax = fig.add_axes(
+            (left / style.WIDTH, bottom / height, plot_w / style.WIDTH, PLOT_HEIGHT / height)
+        )
+        for n, (point, value) in enumerate(zip(points, values, strict=True)):
+            place = series.index(point.series)
+            x = places[point.label].start + (place - (len(series) - 1) / 2) * width
+            (bar,) = ax.bar(x, value, width=width * 0.9, color=colours[place])
+            bar.set_gid(f"{chart_id}-bar-{n}")
+            ax.annotate(
+                texts[n],
+                (x, value),
+                xytext=(0, PAD if value >= 0 else -PAD),
+                textcoords="offset points",
+                ha="center",
+                va="bottom" if value >= 0 else "top",
+                rotation=90 if upright else 0,
+                color=style.TEXT,
+                gid=f"{chart_id}-value-{n}",
+            )
+        _gaps(ax, points, axis, series, width, slot, chart_id)
+        ax.set_xlim(axis[0].start - 0.6, axis[-1].start + 0.6)
+        ax.set_xticks(
+            [y.start for y in axis],
+            [y.label for y in axis],
+            rotation=45 if slanted else 0,
+            ha="right" if slanted else "center",
+            rotation_mode="anchor",
+        )
+        ax.tick_params(axis="x", length=0, labelsize=style.VALUE_SIZE)
+        ax.set_ylim(*limit)
+        _format_value_axis(ax, "y", _value_ticks(low, high, limit), unit)
+        ax.axhline(0, color=style.QUIET, linewidth=1)
+        if unit in WORD_UNITS:
+            ax.annotate(
+                unit_name(unit),
+                (0, 1),
+                xycoords="axes fraction",
+                xytext=(-left + 4, 8),
+                textcoords="offset points",
+                ha="left",
+                va="bottom",
+                color=style.TEXT,
+            )
+        if series != [""]:
+            _legend(fig, series, colours, left, 6)
+        svg = style.svg_document(fig, chart_id, alt)
+    return svg, style.WIDTH, height
+
+
+def _gaps(
+    ax: Axes,
+    points: list[Point],
+    axis: list[FinancialYear],
+    series: list[str],
+    width: float,
+    slot: float,
+    chart_id: str,
+) -> None:
+    """Label each year's empty place "no figure", so a missing year is never closed up."""
+    have = {(p.label, p.series) for p in points}
+    two_lines = style.text_width("figure", style.NOTE_SIZE) + 4 <= slot * width
+    for year in axis:
+        for place, name in enumerate(series):
+            if (year.label, name) in have:
+                continue
+            x = year.start + (place - (len(series) - 1) / 2) * width
+            ax.annotate(
+                "no\nfigure" if two_lines else NO_FIGURE,
+                (x, 0),
+                xytext=(0, 4),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                rotation=0 if two_lines else 90,
+                fontsize=style.NOTE_SIZE,
+                color=style.QUIET,
+                linespacing=1.1,
+                gid=f"{chart_id}-gap-{year.slug}" + (f"-{place}" if len(series) > 1 else ""),
+            )

@@ -1,0 +1,93 @@
+"""Charts made from points: horizontal bars, and columns on a year axis. A chart with fewer
+than two values is not drawn: the figure belongs in a sentence or a table."""
+
+from __future__ import annotations
+
+from essex_report.charts.draw import draw_bars, draw_columns
+from essex_report.charts.model import (
+    NO_FIGURE,
+    Chart,
+    Point,
+    alt_text,
+    chart_unit,
+    identity,
+    shown,
+    unique,
+    with_unit,
+)
+from essex_report.errors import ReportError
+from essex_report.years import FinancialYear, parse_year
+
+# --- bar charts --------------------------------------------------------------------------------
+
+
+def bar_chart(
+    points: list[Point], caption: str, label_header: str, *, measure: str = "Value"
+) -> Chart | None:
+    """Horizontal bars, one per point, grouped by label when the points carry series.
+
+    `measure` names the values in the table header ("Waste per household (kg)").
+    """
+    if len(points) < 2:
+        return None
+    unique(points, caption)
+    unit = chart_unit(points, caption)
+    labels = list(dict.fromkeys(p.label for p in points))
+    series = list(dict.fromkeys(p.series for p in points))
+    kind = "grouped bar chart" if series != [""] else "bar chart"
+    chart_id = identity(kind, caption, points)
+    if series == [""]:
+        header = [label_header, with_unit(measure, unit)]
+        rows = [[p.label, p.text] for p in points]
+        items = [f"{p.label}: {shown(p)}" for p in points]
+    else:
+        header = [label_header, *(with_unit(s, unit) for s in series)]
+        cells = {(p.label, p.series): p.text for p in points}
+        rows = [[label, *(cells.get((label, s), NO_FIGURE) for s in series)] for label in labels]
+        items = [f"{p.series}, {p.label}: {shown(p)}" for p in points]
+    alt = alt_text(kind, unit, caption, items)
+    svg, width, height = draw_bars(points, labels, series, unit, chart_id, alt)
+    return Chart(svg, caption, alt, header, rows, kind, unit, chart_id, width, height)
+
+
+# --- trend charts ------------------------------------------------------------------------------
+
+
+def year_axis(points: list[Point], years: list[str], caption: str) -> list[FinancialYear]:
+    """Every financial year from the first to the last of `years` and the points' years."""
+    try:
+        found = {parse_year(y) for y in [*years, *(p.label for p in points)]}
+    except ReportError as error:
+        raise ReportError(f"chart '{caption}': {error}") from None
+    first, last = min(found), max(found)
+    return [FinancialYear(n) for n in range(first.start, last.start + 1)]
+
+
+def trend_chart(
+    points: list[Point], years: list[str], caption: str, *, measure: str = "Value"
+) -> Chart | None:
+    """Columns on a year axis holding every financial year from first to last: a year
+    without a figure keeps its place, labelled "no figure". Points labelled by year."""
+    if len(points) < 2:
+        return None
+    axis = year_axis(points, years, caption)
+    points = [Point(parse_year(p.label).label, p.value, p.unit, p.text, p.series) for p in points]
+    unique(points, caption)
+    unit = chart_unit(points, caption)
+    series = list(dict.fromkeys(p.series for p in points))
+    kind = "grouped column chart" if series != [""] else "column chart"
+    chart_id = identity(kind, caption, points)
+    cells = {(p.label, p.series): p for p in points}
+    header = ["Year", *(with_unit(s or measure, unit) for s in series)]
+    rows = [
+        [y.label, *(cells[y.label, s].text if (y.label, s) in cells else NO_FIGURE for s in series)]
+        for y in axis
+    ]
+    items = []
+    for y in axis:
+        found = [(s, cells.get((y.label, s))) for s in series]
+        said = [f"{s} {shown(p)}".strip() if p else f"{s} {NO_FIGURE}".strip() for s, p in found]
+        items.append(f"{y.label}: {', '.join(said)}")
+    alt = alt_text(kind, unit, caption, items)
+    svg, width, height = draw_columns(points, axis, series, unit, chart_id, alt)
+    return Chart(svg, caption, alt, header, rows, kind, unit, chart_id, width, height)

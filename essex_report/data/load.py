@@ -1,0 +1,187 @@
+"""Load the workbook from data/: the catalogues, every year's values and narrative.
+
+Loading is the first of three steps: `load` reads and types what the files hold (problems of
+form: file, line, column), `derive.derive` adds the derived figures, `checks.check` checks
+what spans files. `load_workbook` runs the three, as every command and notebook does.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from essex_report.data import schema
+from essex_report.data.catalogue import load_catalogue, unknown
+from essex_report.data.checks import check
+from essex_report.data.derive import derive
+from essex_report.data.files import (
+    NARRATIVE_DIR,
+    VALUES_FILE,
+    read_table,
+    read_text,
+    year_folder,
+)
+from essex_report.data.model import Catalogue, Value, Workbook, YearData
+from essex_report.data.narrative import Narrative, parse_narrative
+from essex_report.errors import Problems, Reason, shown
+from essex_report.years import FinancialYear, parse_year
+
+
+def load_workbook(data_dir: Path, only: FinancialYear | None = None) -> Workbook:
+    """Load, derive, check: the workbook with every problem found (values of all years,
+    narrative of `only` or of all)."""
+    return check(derive(load(data_dir, only)))
+
+
+def load(data_dir: Path, only: FinancialYear | None = None) -> Workbook:
+    problems = Problems()
+    cat = load_catalogue(data_dir, problems)
+    book = Workbook(data_dir, cat, problems=problems)
+    years = years_with_data(data_dir)
+    if only is not None and only not in years:
+        problems.add(
+            shown(year_folder(data_dir, only)),
+            f"there is no data for {only}; years with data: "
+            f"{', '.join(y.label for y in years) or 'none'} "
+            f"(start one with: essex-report new-year {only})",
+            Reason.NO_DATA,
+        )
+        return book
+    for year in years:
+        book.years[year] = load_values(year, data_dir, cat, problems)
+    for year in years if only is None else [only]:
+        book.narratives[year] = load_narratives(year, data_dir, problems)
+    return book
+
+
+def years_with_data(data_dir: Path) -> list[FinancialYear]:
+    """Every year folder under data/, oldest first (folders must be named by slug)."""
+    found = []
+    for child in sorted(data_dir.iterdir()) if data_dir.is_dir() else []:
+        if child.is_dir() and child.name[:1].isdigit():
+            try:
+                year = parse_year(child.name)
+            except ValueError:
+                continue
+            if year.slug == child.name:
+                found.append(year)
+    return found
+
+
+def load_values(
+    year: FinancialYear, data_dir: Path, cat: Catalogue, problems: Problems
+) -> YearData:
+    path = year_folder(data_dir, year) / VALUES_FILE
+    before = len(problems)
+    rows = read_table(path, schema.VALUES, problems, root=data_dir)
+    file = shown(path)
+    data = YearData(year, readable=len(problems) == before or bool(rows))
+    for row in rows:
+        c = row.cells
+        data.listed.add((c["indicator"], c["breakdown"]))
+        if c["value"]:
+            for column, what in (
+                ("basis", f"how the figure was arrived at: one of {', '.join(schema.BASES)}"),
+                (
+                    "source",
+                    "where the figure was published (seed file name or web address): "
+                    "every value needs a source",
+                ),
+            ):
+                if not c[column]:
+                    problems.add(
+                        file,
+                        f"is empty; expected {what}",
+                        Reason.EMPTY,
+                        line=row.line,
+                        column=column,
+                    )
+        indicator = cat.indicators.get(c["indicator"])
+        if (
+            c["indicator"]
+            and indicator is None
+            and schema.INDICATOR_ID.fullmatch(c["indicator"])
+            and not cat.doubtful(c["indicator"], schema.INDICATORS)
+        ):
+            problems.append(unknown(file, row, "indicator", c["indicator"], cat.indicators))
+        if (
+            c["source"]
+            and schema.check_source(c["source"]) is None
+            and c["source"] not in cat.sources
+        ):
+            problems.add(
+                file,
+                f"'{c['source']}' is not in data/sources.csv; add a row "
+                "there saying what the source is (title, publisher, date)",
+                Reason.UNKNOWN,
+                line=row.line,
+                column="source",
+            )
+        if schema.SEED_FILE.fullmatch(c["source"]) and not c["section"]:
+            problems.add(
+                file,
+                "is empty; expected the heading the figure is printed "
+                "under in the seed (e.g. 'Resources > Our spending')",
+                Reason.EMPTY,
+                line=row.line,
+                column="section",
+            )
+        if problems.at(file, row.line) or indicator is None or not c["value"]:
+            continue
+        value = schema.parse_number(c["value"])
+        if indicator.unit == "percent" and value > 100:
+            problems.add(
+                file,
+                f"found {value}; a percentage is between 0 and 100",
+                Reason.OUT_OF_RANGE,
+                line=row.line,
+                column="value",
+            )
+            continue
+        data.values[(c["indicator"], c["breakdown"])] = Value(
+            year,
+            c["indicator"],
+            c["breakdown"],
+            value,
+            c["basis"],
+            c["source"],
+            c["section"],
+            c["note"],
+            file,
+            row.line,
+        )
+    return data
+
+
+def narrative_files(folder: Path, problems: Problems) -> list[Path]:
+    """Every `*.md` under a narrative folder, without following links to folders (a link to a
+    folder, or a folder named *.md, is a problem: its words would silently go missing)."""
+    found: list[Path] = []
+    for top, dirs, files in os.walk(folder):
+        here = Path(top)
+        for name in sorted(dirs):
+            path = here / name
+            if path.is_symlink():
+                problems.add(
+                    shown(path),
+                    "is a link to a folder; put the files here instead",
+                    Reason.NARRATIVE,
+                )
+                dirs.remove(name)
+            elif name.endswith(".md"):
+                found.append(path)  # read_text says it is a folder
+                dirs.remove(name)
+        found += [here / name for name in files if name.endswith(".md")]
+    return sorted(found)
+
+
+def load_narratives(
+    year: FinancialYear, data_dir: Path, problems: Problems
+) -> dict[str, Narrative]:
+    folder = year_folder(data_dir, year) / NARRATIVE_DIR
+    found: dict[str, Narrative] = {}
+    for path in narrative_files(folder, problems) if folder.is_dir() else []:
+        text = read_text(path, problems, root=data_dir)
+        if text is not None:
+            found[path.relative_to(folder).as_posix()] = parse_narrative(path, text, problems)
+    return found

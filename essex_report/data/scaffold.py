@@ -1,0 +1,106 @@
+"""Start a new year: the structure of the latest year, empty of values and words."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from essex_report.data import schema
+from essex_report.data.checks import FIXED_NARRATIVES, allowed_names
+from essex_report.data.files import NARRATIVE_DIR, VALUES_FILE, year_folder
+from essex_report.data.load import load_workbook
+from essex_report.data.model import Workbook
+from essex_report.data.narrative import PLACEHOLDER, Narrative, figure_keys
+from essex_report.errors import ReportError, shown
+from essex_report.years import FinancialYear
+
+
+def model_year(book: Workbook, year: FinancialYear) -> FinancialYear | None:
+    """The year whose words to copy: the latest earlier year with narrative, else the latest."""
+    earlier = [y for y in sorted(book.years) if y < year] or sorted(book.years)
+    with_words = [y for y in earlier if book.narratives.get(y)]
+    return (with_words or earlier or [None])[-1]
+
+
+def figures_to_find(book: Workbook, year: FinancialYear, words: FinancialYear) -> list[tuple]:
+    """(indicator, breakdown) rows for the new year: every figure of the latest earlier year
+    that has values, and, when `words` is under the same framework as the new year, every
+    figure its narrative prints (a different framework's figures are not carried over)."""
+    earlier = [y for y in sorted(book.years) if y < year and book.data(y).listed]
+    keys = dict.fromkeys(sorted(book.data(earlier[-1]).listed) if earlier else [])
+    cat = book.catalogue
+    if cat.framework_for(words) == cat.framework_for(year):
+        for doc in book.narratives.get(words, {}).values():
+            for _, text in doc.texts():
+                keys.update(dict.fromkeys(figure_keys(text)))
+            for block in doc.blocks:
+                for indicator in block.indicators:
+                    keys.update(
+                        dict.fromkeys(k for k in book.data(words).listed if k[0] == indicator)
+                    )
+    return list(keys)
+
+
+def skeleton(doc: Narrative) -> str:
+    """A narrative file's headings, each followed by a TODO naming the figures it used."""
+    sections: list[tuple[str | None, list[str], list[str]]] = [(None, [], [])]
+    for block in doc.blocks:
+        if block.kind == "heading":
+            sections.append((f"{'#' * block.level} {block.text}", [], []))
+        elif block.kind == "chart":
+            sections[-1][2].append("{{chart:" + ",".join(block.indicators) + "}}")
+        else:
+            texts = [t for _, t in block.items] if block.kind == "bullets" else [block.text]
+            sections[-1][1].extend(m.group(0) for t in texts for m in PLACEHOLDER.finditer(t))
+    lines: list[str] = []
+    if doc.front:
+        lines += ["---", *(f'{key}: ""' for key in doc.front), "---", ""]
+    for heading, used, charts in sections:
+        if heading is None and not used and not charts and len(sections) > 1:
+            continue
+        if heading:
+            lines += [heading, ""]
+        figures = ", ".join(dict.fromkeys(used))
+        lines += [f"TODO: write this section{f', using {figures}' if figures else ''}.", ""]
+        lines += [line for chart in charts for line in (chart, "")]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def new_year(year: FinancialYear, data_dir: Path) -> list[Path]:
+    """Create data/<year>/ from the latest year's structure; never touch a year with data."""
+    target = year_folder(data_dir, year)
+    if target.exists():
+        raise ReportError(
+            f"{shown(target)} already exists; new-year never changes a year "
+            "that has data (edit its files, or remove the folder to start again)"
+        )
+    book = load_workbook(data_dir)
+    model = model_year(book, year)
+    if model is None:
+        raise ReportError(f"there is no year in {shown(data_dir)} to copy the structure from")
+    written: list[Path] = []
+    target.mkdir(parents=True)
+    # values.csv: the figures to find, empty
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(schema.VALUES.names)
+    for indicator, breakdown in figures_to_find(book, year, model):
+        writer.writerow([indicator, breakdown] + [""] * (len(schema.VALUES.names) - 2))
+    (target / VALUES_FILE).write_text(buffer.getvalue(), encoding="utf-8")
+    written.append(target / VALUES_FILE)
+    # narrative: the model's headings and placeholders, for the new year's framework
+    cat = book.catalogue
+    new_framework = cat.framework_for(year)
+    same_framework = new_framework == cat.framework_for(model)
+    folder = target / NARRATIVE_DIR
+    for name in sorted(allowed_names(cat, new_framework)):
+        doc = book.narratives.get(model, {}).get(name)
+        if doc is None and name not in FIXED_NARRATIVES and same_framework:
+            continue
+        text = skeleton(doc) if doc is not None else "TODO: write this section.\n"
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,235 @@
+"""Words for the notebook API: headings, narrative files and sections, words written in a
+cell, a notebook's Markdown cells, and the key figures of a narrative file as tiles.
+
+`Words.fill` is the one placeholder filler: narrative files, words written in a cell and
+notebook Markdown cells all pass through it. Narrative text is data: markup.py escapes it,
+keeping only the narrative subset (paragraphs, bullets, headings, *italic*, **bold**).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from essex_report.data.checks import allowed_names, typed_figures
+from essex_report.data.model import Framework
+from essex_report.data.narrative import PLACEHOLDER, REFERENCE, Block, Narrative, figure_keys
+from essex_report.errors import ReportError
+from essex_report.notebook.charting import breakdown_chart
+from essex_report.notebook.figures import NOT_AVAILABLE, Figures
+from essex_report.notebook.markup import escape, fill, heading
+from essex_report.notebook.parts import Part, Parts, Printed
+from essex_report.years import parse_year
+
+HEADING_LINE = re.compile(r"(#{1,6})\s+(.+?)\s*#*\s*$")
+
+# A note that starts with one of these gives the figure's qualifier as published ("over 250"):
+# a key figure standing alone keeps it.
+QUALIFIERS = ("more than", "over", "almost", "around", "circa", "approximately", "up to")
+
+
+def qualifier(note: str) -> str:
+    first = note.split(";")[0].strip().lower()
+    return next((q for q in QUALIFIERS if re.match(rf"{q}\b", first)), "")
+
+
+class CellProblem(ReportError):
+    """A notebook Markdown cell the build refuses (a typed figure, a wrong placeholder)."""
+
+
+class Words:
+    """The words of one year of a workbook, and the parts that print them."""
+
+    def __init__(self, figures: Figures):
+        self.figures = figures
+        self.year = figures.year
+        self.framework: Framework | None = figures.catalogue.framework_for(figures.year)
+        self.narratives: dict[str, Narrative] = figures.book.narratives.get(figures.year, {})
+
+    # --- words --------------------------------------------------------------------------
+
+    def heading(self, text: str, level: int = 1) -> Part:
+        """A heading; its text is printed literally."""
+        return Part(heading(text, level))
+
+    def words(self, text: str) -> Part:
+        """Words written in a code cell, like narrative: {{placeholders}}, *italic*, **bold**."""
+        figures: list[Printed] = []
+        return Part(self.fill(text, figures, None), tuple(figures))
+
+    def markdown_cell(self, text: str) -> Part:
+        """A notebook Markdown cell with its placeholders filled (the cell's own Markdown kept
+        as written) and the figures it prints; a typed figure or a placeholder that names no
+        figure is a CellProblem."""
+        figures: list[Printed] = []
+        under: tuple[int, str] | None = None
+        lines = []
+        for line in text.split("\n"):
+            found = HEADING_LINE.match(line)
+            if found:
+                under = (len(found[1]), re.sub(r"\\(.)", r"\1", found[2]))
+            try:
+                lines.append(self.fill(line, figures, under, markup=False))
+            except ReportError as error:  # an unknown indicator, a year not written right
+                raise CellProblem(str(error)) from None
+        typed = typed_figures(text, self.figures.data, None, self.figures.catalogue)
+        if typed:
+            raise CellProblem(typed[0])
+        return Part("\n".join(lines), tuple(figures))
+
+    def unavailable(self, what: str) -> Part:
+        """ "<what> for 2019/20: not available in the data." in italics."""
+        return Part(f"*{escape(f'{what} for {self.year}: {NOT_AVAILABLE} in the data.')}*")
+
+    def has_narrative(self, name: str, section: str | None = None) -> bool:
+        """Whether a narrative file (or one `##` section of it) has anything to print. A name
+        ending in "/" asks about every file in that folder ("performance/")."""
+        if name.endswith("/"):
+            return any(n.startswith(name) and self.has_narrative(n) for n in self.narratives)
+        return bool(self._blocks(name, section))
+
+    def narrative(self, name: str, section: str | None = None, level: int = 2) -> Parts:
+        """A narrative file of the year (or one `##` section of it, heading included) as
+        Markdown and charts. `level` is the level a `##` heading of the file takes; nothing
+        when the year has no such file or section."""
+        blocks = self._blocks(name, section)
+        if section is not None and blocks:
+            doc = self.narratives[name]
+            top = next(b for b in doc.blocks if b.kind == "heading" and b.text == section)
+            blocks = [top, *blocks]
+        parts: list[Part] = []
+        lines: list[str] = []
+        figures: list[Printed] = []
+        printed: list[tuple[str, int]] = []
+        under: tuple[int, str] | None = None
+
+        def flush() -> None:
+            if lines:
+                parts.append(Part("\n\n".join(lines), tuple(figures), tuple(printed)))
+            lines.clear(), figures.clear(), printed.clear()
+
+        for block in blocks:
+            printed.append((name, block.line))
+            if block.kind == "heading":
+                under = (level + max(block.level, 2) - 2, block.text)
+                lines.append(heading(block.text, under[0]))
+            elif block.kind == "chart":
+                flush()
+                chart = breakdown_chart(self.figures, list(block.indicators))
+                parts.append(Part(printed=((name, block.line),)) if not chart else chart[0])
+                parts.extend(chart[1:])
+                printed.clear()
+            elif block.kind == "bullets":
+                items = [f"- {self.fill(text, figures, under)}" for _, text in block.items]
+                lines.append("\n".join(items))
+            else:
+                lines.append(self.fill(block.text, figures, under))
+        flush()
+        return Parts(parts)
+
+    def signature(self, name: str = "foreword.md") -> Part:
+        """The author and role from a narrative file's front matter, in bold and plain."""
+        doc = self.narratives.get(self._known_file(name))
+        who = [doc.front[k] for k in ("author", "role") if doc and doc.front.get(k)]
+        if not who:
+            return Part()
+        return Part(f"**{escape(who[0])}**" + "".join(f"\\\n{escape(w)}" for w in who[1:]))
+
+    def placeholders(self, name: str) -> list[tuple[str, str]]:
+        """(indicator, breakdown) pairs a narrative file prints for this year, in order, with
+        the breakdowns its charts draw."""
+        doc = self.narratives.get(self._known_file(name))
+        found: dict[tuple[str, str], None] = {}
+        for _, text in doc.texts() if doc else []:
+            found.update(dict.fromkeys(figure_keys(text)))
+        for block in doc.blocks if doc else []:
+            for indicator in block.indicators:
+                found.update(
+                    dict.fromkeys(
+                        (v.indicator, v.breakdown) for v in self.figures.breakdowns(indicator)
+                    )
+                )
+        return list(found)
+
+    def key_figures(self, name: str) -> Part:
+        """The figures of a narrative file as tiles, each a big number with its one-line
+        label: the first figure of every paragraph or bullet that prints one (the words
+        themselves follow with report.narrative)."""
+        doc = self.narratives.get(self._known_file(name))
+        tiles: list[str] = []
+        figures: list[Printed] = []
+        for block in doc.printable(has_data=self._has_data) if doc else []:
+            texts = [t for _, t in block.items] if block.kind == "bullets" else [block.text]
+            for text in texts if block.kind in ("bullets", "paragraph") else []:
+                value = next((v for k in figure_keys(text) if (v := self.figures.value(*k))), None)
+                if value is None:
+                    continue
+                shown, figure = self.figures.printed(value)
+                figures.append(figure)
+                number = " ".join(p for p in (qualifier(value.note), shown) if p)
+                tiles.append(
+                    f"::: {{.key-figure}}\n[{escape(number)}]{{.number}}\n\n"
+                    f"{escape(self.figures.label(value))}\n:::"
+                )
+        if not tiles:
+            return Part()
+        markdown = ":::: {.key-figures}\n" + "\n\n".join(tiles) + "\n::::"
+        return Part(markdown, tuple(figures), kind="tiles")
+
+    # --- internals ----------------------------------------------------------------------
+
+    def _known_file(self, name: str) -> str:
+        """A narrative file name the year's framework allows (it may be missing this year)."""
+        allowed = allowed_names(self.figures.catalogue, self.framework)
+        if name not in allowed:
+            close = difflib.get_close_matches(name, sorted(allowed), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ReportError(
+                f"'{name}' is not a narrative file of {self.year}{hint}; see data/README.md"
+            )
+        return name
+
+    def _blocks(self, name: str, section: str | None) -> list[Block]:
+        doc = self.narratives.get(self._known_file(name))
+        if doc is None:
+            return []
+        if section is None:
+            return doc.printable(has_data=self._has_data)
+        try:
+            return doc.printable(doc.section(section), self._has_data)
+        except KeyError:
+            return []  # this year's file has no such section: the completeness check says so
+
+    def _has_data(self, block: Block) -> bool:
+        return any(self.figures.breakdowns(i) for i in block.indicators)
+
+    def fill(
+        self,
+        text: str,
+        figures: list[Printed],
+        under: tuple[int, str] | None,
+        markup: bool = True,
+    ) -> str:
+        """The one placeholder filler: `text` with each {{placeholder}} as the figure it
+        names, printed (escaped) and appended to `figures`. `markup`: escape the words around
+        them too, keeping *italic* and **bold** (narrative and words); False keeps a notebook
+        Markdown cell's own Markdown as written."""
+
+        def resolve(match: re.Match[str]) -> str:
+            body = match["body"]
+            if body == "year":
+                return escape(self.year.label)
+            ref = REFERENCE.fullmatch(body)
+            if ref is None:  # checks.py reports these in narrative before any notebook runs
+                raise CellProblem(f"'{match.group(0)}' is not a placeholder")
+            year = parse_year(ref["year"]) if ref["year"] else None
+            value = self.figures.value(ref["indicator"], ref["breakdown"] or "", year)
+            if value is None:
+                return escape(NOT_AVAILABLE)
+            text, figure = self.figures.printed(value, under)
+            figures.append(figure)
+            return escape(text)
+
+        if markup:
+            return fill(text, resolve, PLACEHOLDER)
+        return PLACEHOLDER.sub(resolve, text)

@@ -1,0 +1,275 @@
+"""`Year`: one financial year as a chapter notebook sees it, and `open_year`, a notebook's
+first call. Year composes the pieces of the notebook API (figures, tables, charts, words,
+funding, sources) behind one object, so a notebook reads `report.table(...)`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from essex_report.data.load import load_workbook
+from essex_report.data.model import Catalogue, Indicator, Priority, Theme, Value, Workbook
+from essex_report.errors import ReportError, raise_for, show_paths_from
+from essex_report.notebook import charting, funding, sources, tables
+from essex_report.notebook.figures import Figures, Key
+from essex_report.notebook.markup import escape, grid_table
+from essex_report.notebook.parts import Part, Parts, Printed
+from essex_report.notebook.words import Words
+from essex_report.project import Project
+from essex_report.years import FinancialYear, parse_year
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the year's framework calls its parts: Aim/Priority (2017-21), Area/Commitment."""
+
+    theme: str
+    priority: str
+
+    @property
+    def themes(self) -> str:
+        return plural(self.theme)
+
+    @property
+    def priorities(self) -> str:
+        return plural(self.priority)
+
+
+def plural(term: str) -> str:
+    return term[:-1] + "ies" if term.endswith("y") else term + "s"
+
+
+class Year:
+    """One financial year of the workbook, as a chapter notebook sees it."""
+
+    def __init__(self, book: Workbook, year: FinancialYear):
+        self.figures = Figures(book, year)
+        self.words_of = Words(self.figures)
+        self.book = book
+        self.year = year
+        fw = self.framework = self.words_of.framework
+        self.terms = Terms(fw.theme_term, fw.priority_term) if fw else Terms("Aim", "Priority")
+        self.themes: list[Theme] = self.catalogue.themes_of(fw) if fw else []
+
+    # --- the year's data ---------------------------------------------------------------
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.book.catalogue
+
+    @property
+    def data(self) -> Any:
+        return self.figures.data
+
+    def indicator(self, indicator: str) -> Indicator:
+        return self.figures.indicator(indicator)
+
+    def value(
+        self, indicator: str, breakdown: str = "", year: FinancialYear | None = None
+    ) -> Value | None:
+        return self.figures.value(indicator, breakdown, year)
+
+    def breakdowns(self, indicator: str) -> list[Value]:
+        return self.figures.breakdowns(indicator)
+
+    def printed(self, value: Value, under: tuple[int, str] | None = None) -> tuple[str, Printed]:
+        return self.figures.printed(value, under)
+
+    def label(self, value: Value) -> str:
+        return self.figures.label(value)
+
+    # --- words (notebook/words.py) -----------------------------------------------------
+
+    def heading(self, text: str, level: int = 1) -> Part:
+        """A heading; its text is printed literally."""
+        return self.words_of.heading(text, level)
+
+    def words(self, text: str) -> Part:
+        """Words written in a code cell, like narrative: {{placeholders}}, *italic*, **bold**."""
+        return self.words_of.words(text)
+
+    def markdown_cell(self, text: str) -> Part:
+        """A notebook Markdown cell with its placeholders filled (the build calls this)."""
+        return self.words_of.markdown_cell(text)
+
+    def unavailable(self, what: str) -> Part:
+        """ "<what> for 2019/20: not available in the data." in italics."""
+        return self.words_of.unavailable(what)
+
+    def has_narrative(self, name: str, section: str | None = None) -> bool:
+        """Whether a narrative file (or one `##` section of it) has anything to print."""
+        return self.words_of.has_narrative(name, section)
+
+    def narrative(self, name: str, section: str | None = None, level: int = 2) -> Parts:
+        """A narrative file of the year (or one `##` section of it, heading included)."""
+        return self.words_of.narrative(name, section, level)
+
+    def signature(self, name: str = "foreword.md") -> Part:
+        """The author and role from a narrative file's front matter."""
+        return self.words_of.signature(name)
+
+    def placeholders(self, name: str) -> list[tuple[str, str]]:
+        """(indicator, breakdown) pairs a narrative file prints for this year, in order."""
+        return self.words_of.placeholders(name)
+
+    def key_figures(self, name: str) -> Part:
+        """The figures of a narrative file as tiles, each a big number with its label."""
+        return self.words_of.key_figures(name)
+
+    # --- tables and charts (notebook/tables.py, charting.py, funding.py) ---------------
+
+    def table(self, keys: Iterable[Key], caption: str) -> Part:
+        """Figures with their basis and the change on the previous year."""
+        return tables.table(self.figures, keys, caption)
+
+    def chapter_table(self, chapter: str, title: str, level: int = 2) -> Parts:
+        """A heading and a table of every figure of a chapter the year has."""
+        return tables.chapter_table(self.figures, chapter, title, level)
+
+    def bar_chart(self, indicators: list[str], caption: str, label_header: str) -> Parts:
+        """A bar chart of several figures of the year."""
+        return charting.bar_chart(self.figures, indicators, caption, label_header)
+
+    def breakdown_chart(self, indicators: list[str]) -> Parts:
+        """A bar chart of a figure's parts (Essex, region, UK)."""
+        return charting.breakdown_chart(self.figures, indicators)
+
+    def trend_chart(self, indicator: str, least: int = 3) -> Parts:
+        """A figure across years, on a year axis, gaps marked."""
+        return charting.trend_chart(self.figures, indicator, least)
+
+    def trends(self, chapter: str, level: int = 2) -> Parts:
+        """A trend chart of every figure of a chapter published for three or more years."""
+        return charting.trends(self.figures, chapter, level)
+
+    def funding_chart(self) -> Parts:
+        """How spending was funded: each source's share, saying what it is a share of."""
+        return funding.funding_chart(self.figures)
+
+    def sources(self) -> Part:
+        """The documents and web pages the year's figures come from, for readers."""
+        return sources.sources_list(self.figures)
+
+    # --- the framework -----------------------------------------------------------------
+
+    def priorities(self, theme: Theme) -> list[Priority]:
+        """The priorities (or commitments) of an aim (or area), in order."""
+        return self.catalogue.priorities_of(theme)
+
+    def name_of(self, item: Theme | Priority) -> str:
+        """An aim's or priority's title as the year's report words it: the `title:` in the
+        front matter of its narrative file when the year gives one, else the framework's."""
+        for folder in ("performance", "at-a-glance"):
+            doc = self.words_of.narratives.get(f"{folder}/{item.id}.md")
+            if doc and doc.front.get("title"):
+                return doc.front["title"]
+        return item.title
+
+    def title_of(self, item: Theme | Priority) -> str:
+        """ "Aim 1 - Enable inclusive economic growth", "Aim 1 Priority 2 - ..."."""
+        if isinstance(item, Theme):
+            return f"{self.terms.theme} {item.number} - {self.name_of(item)}"
+        theme = self.catalogue.themes[item.theme]
+        return (
+            f"{self.terms.theme} {theme.number} {self.terms.priority} {item.number} - "
+            f"{self.name_of(item)}"
+        )
+
+    def framework_table(self) -> Parts:
+        """The framework the report is structured by: a sentence naming it, and its aims (or
+        areas), priorities (or commitments) and any equality objectives as a table."""
+        fw = self.framework
+        if fw is None:
+            return Parts(
+                [
+                    Part(
+                        escape(
+                            f"No strategic framework in the data applies to {self.year}; this "
+                            "report gives its figures without performance chapters."
+                        )
+                    )
+                ]
+            )
+        terms = self.terms
+        objectives = any(t.equality_objective for t in self.themes)
+        header = [f"Our strategic {terms.themes.lower()}", f"Our {terms.priorities.lower()}"]
+        header += ["Equality objectives"] if objectives else []
+        rows = [
+            [[t.title], [f"- {p.title}" for p in self.priorities(t)]]
+            + ([[t.equality_objective]] if objectives else [])
+            for t in self.themes
+        ]
+        caption = f"{fw.name}: strategic {terms.themes.lower()}, {terms.priorities.lower()}"
+        caption += " and equality objectives" if objectives else ""
+        widths = [24, 46] + ([40] if objectives else [])
+        intro = escape(
+            f"This report is structured by the {fw.name}, which applies from {fw.first_year} "
+            f"to {fw.last_year}."
+        )
+        table = grid_table(header, rows, widths, caption)
+        return Parts([Part(intro), Part(table, kind="table", caption=caption)])
+
+    def outline(self) -> Parts:
+        """For a year whose performance is not written up: the framework's structure, to say
+        what the council reports against."""
+        fw = self.framework
+        if fw is None:
+            return Parts([self.unavailable("Activity and performance chapters")])
+        parts = [
+            Part(
+                escape(
+                    f"The activity and performance narrative for {self.year} is not available "
+                    f"in the data. The {fw.name} sets out what the council reports against:"
+                )
+            )
+        ]
+        for theme in self.themes:
+            items = "\n".join(f"- {escape(self.title_of(p))}" for p in self.priorities(theme))
+            parts += [self.heading(self.title_of(theme), 2), Part(items)]
+        return Parts(parts)
+
+
+# The years opened in this process, latest last: the build fills a notebook's Markdown cells
+# with the year its code cells opened (essex_report.run.engine).
+_opened: list[Year] = []
+
+
+def open_year(year: object, data_dir: str | Path | None = None) -> Year:
+    """A chapter notebook's first call: checks the year and its data, with one-line errors.
+    `data_dir` empty or None is the repository's data/ folder."""
+    _quiet_errors()
+    label = parse_year(year)
+    project = Project(data_dir=Path(data_dir) if data_dir else None)
+    show_paths_from(project.root)
+    book = load_workbook(project.data_dir, label)
+    raise_for(book.problems)
+    opened = Year(book, label)
+    _opened.append(opened)
+    return opened
+
+
+def opened_year() -> Year | None:
+    """The year the notebook running in this process opened last, if any."""
+    return _opened[-1] if _opened else None
+
+
+def _quiet_errors() -> None:
+    """In a kernel, show a ReportError as its one-line message rather than a traceback; `%tb`
+    prints the traceback when it is wanted."""
+    try:
+        from IPython import get_ipython  # present in a kernel; absent is fine
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def handler(shell: Any, etype: Any, value: Any, tb: Any, tb_offset: Any = None) -> None:
+        shell.showtraceback((etype, value, None), tb_offset=0, exception_only=True)
+        sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # for %tb
+        return None
+
+    shell.set_custom_exc((ReportError,), handler)

@@ -1,0 +1,37 @@
+"""Which renderer a build uses, chosen in this one place, and the one way to render: the
+renderer's outputs, with the HTML made the published web page whichever renderer wrote it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from essex_report.errors import ReportError
+from essex_report.project import Project
+from essex_report.render import webpage
+from essex_report.render.base import Renderer
+from essex_report.render.builtin import BuiltinRenderer
+from essex_report.render.quarto import QuartoRenderer
+
+
+def choose_renderer(quarto: str | None = None) -> Renderer:
+    """Quarto when given or on PATH; otherwise the built-in renderer. Nothing runs yet."""
+    if quarto:
+        found = shutil.which(quarto) if os.sep not in quarto else None
+        path = Path(found or quarto).resolve()
+        if not path.is_file() or not os.access(path, os.X_OK):
+            raise ReportError(f"--quarto {quarto}: no such executable")
+        return QuartoRenderer(str(path))
+    on_path = shutil.which("quarto")
+    return QuartoRenderer(on_path) if on_path else BuiltinRenderer()
+
+
+def render(
+    renderer: Renderer, document: Path, project: Project, wanted: list[str]
+) -> dict[str, Path]:
+    """The outputs of `document` from `renderer`, the HTML made the published web page."""
+    outputs = renderer.render(document, project, wanted)
+    if "html" in outputs:  # the same web page from either renderer
+        webpage.finish_report(outputs["html"], project.brand)
+    return outputs

@@ -1,0 +1,188 @@
+"""Worker processes for notebooks: each (year, notebook) runs in a process forked from this
+one after the notebook API, matplotlib, IPython and Papermill are imported, so a notebook
+starts in milliseconds with a clean namespace. Several run at once; a cell that runs too long
+is stopped, a worker that dies is named, and an interrupt stops every worker this process
+started (and nothing else)."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+GRACE = 10  # seconds past the cell time limit before a worker that did not stop is killed
+_running: dict[int, BaseProcess] = {}  # pid -> the workers this process started, still running
+
+
+@dataclass(frozen=True)
+class Task:
+    """One notebook to run: Papermill's arguments, and where a failed run is kept."""
+
+    name: str  # for messages: notebooks/resources.ipynb
+    notebook: Path
+    output: Path
+    parameters: dict[str, str]
+    cwd: Path
+    timeout: int
+    failed_copy: Path | None = None
+
+
+@dataclass
+class Outcome:
+    task: Task
+    ok: bool = False
+    cell: int = 0  # the last cell that started (1 = the author's first)
+    kind: str = ""  # error, timeout, died, failed
+    ename: str = ""
+    evalue: str = ""
+    seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def preload() -> None:
+    """Import what every notebook imports, once, before workers are forked."""
+    import IPython.core.interactiveshell  # noqa: F401  (imported to be inherited)
+    import matplotlib_inline.backend_inline  # noqa: F401
+    import papermill  # noqa: F401
+
+    import essex_report.notebook  # noqa: F401
+    from essex_report.charts import style
+
+    style.preload()
+
+
+def _child(task: Task, conn: Connection) -> None:
+    """The forked worker: run the notebook with Papermill and the project's engine, report."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from essex_report.run.engine import CellFailed, register
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    devnull = os.open(os.devnull, os.O_WRONLY)  # a worker never writes to the terminal
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    register()
+    cell = [0]
+
+    def on_cell(number: int) -> None:
+        cell[0] = number
+        conn.send(("cell", number))
+
+    try:
+        papermill.execute_notebook(
+            str(task.notebook),
+            str(task.output),
+            parameters=task.parameters,
+            engine_name="essex",
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            cwd=str(task.cwd),
+            execution_timeout=task.timeout,
+            on_cell=on_cell,
+            failed_path=str(task.output),
+        )
+        conn.send(("done", {}))
+    except PapermillExecutionError as error:
+        conn.send(("error", {"ename": error.ename, "evalue": str(error.evalue)}))
+    except CellFailed as error:
+        kind = "timeout" if error.timed_out else "refused"
+        conn.send((kind, {"cell": error.number, "evalue": str(error)}))
+    except BaseException as error:
+        conn.send(("failed", {"ename": type(error).__name__, "evalue": str(error)}))
+    finally:
+        conn.close()
+        os._exit(0)
+
+
+def run(
+    tasks: list[Task], jobs: int, on_done: Callable[[Outcome], None] | None = None
+) -> list[Outcome]:
+    """Run every task, `jobs` at a time; stop at the first that fails (its outcome is last).
+    Outcomes of tasks that finished, in the order they finished."""
+    context = multiprocessing.get_context("fork")
+    pending = list(tasks)
+    live: dict[Connection, tuple[BaseProcess, Outcome, float, float]] = {}
+    done: list[Outcome] = []
+    try:
+        while pending or live:
+            while pending and len(live) < max(1, jobs):
+                task = pending.pop(0)
+                parent, child = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(task, child), daemon=True)
+                process.start()
+                child.close()
+                assert process.pid is not None
+                _running[process.pid] = process
+                started = time.monotonic()
+                live[parent] = (process, Outcome(task), started, started)
+            ready = wait(list(live), timeout=1.0)
+            now = time.monotonic()
+            for conn in list(live):
+                process, outcome, started, since = live[conn]
+                finished = False
+                if conn in ready:
+                    try:
+                        kind, detail = conn.recv()
+                    except (EOFError, OSError):
+                        kind, detail = "died", {}
+                    if kind == "cell":
+                        outcome.cell = int(detail)
+                        live[conn] = (process, outcome, started, now)
+                        continue
+                    outcome.ok = kind == "done"
+                    outcome.kind = "" if outcome.ok else kind
+                    outcome.ename = str(detail.get("ename", ""))
+                    outcome.evalue = str(detail.get("evalue", ""))
+                    outcome.cell = int(detail.get("cell", outcome.cell))
+                    finished = True
+                elif now - since > outcome.task.timeout + GRACE:
+                    outcome.kind = "timeout"
+                    finished = True
+                if finished:
+                    _stop(process)
+                    conn.close()
+                    del live[conn]
+                    outcome.seconds = now - started
+                    done.append(outcome)
+                    if on_done is not None:
+                        on_done(outcome)
+                    if not outcome.ok:
+                        return done
+        return done
+    finally:
+        for process, *_ in live.values():
+            _stop(process)
+        for conn in live:
+            conn.close()
+
+
+def _stop(process: BaseProcess) -> None:
+    """End a worker: it has reported (and exits), or it is stopped."""
+    process.join(timeout=2)
+    if process.is_alive():
+        process.terminate()
+        process.join(timeout=3)
+    if process.is_alive():
+        process.kill()
+        process.join()
+    if process.pid is not None:
+        _running.pop(process.pid, None)
+
+
+def stop_workers() -> None:
+    """Stop every worker this process started that is still running (an interrupt)."""
+    for process in list(_running.values()):
+        with contextlib.suppress(Exception):
+            _stop(process)
