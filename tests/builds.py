@@ -1,5 +1,5 @@
 """Cheap builds for tests of the pipeline's edges: tiny notebooks run through the real
-Papermill and kernels, or the notebooks of the session's built report reused, so that no
+Papermill and the build's engine, or the notebooks of the session's built report reused, so that no
 test pays for a full build it does not need."""
 
 from __future__ import annotations
@@ -7,9 +7,16 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import subprocess
+import time
 from pathlib import Path
 
+import psutil
 import pytest
+
+from essex_report.config import load_config
+from essex_report.project import Project
+from tests import repo
 
 
 def tiny_notebook(path: Path, *cells: str) -> Path:
@@ -47,12 +54,10 @@ def tiny_notebook(path: Path, *cells: str) -> Path:
 
 
 def only_chapters(monkeypatch: pytest.MonkeyPatch, *chapters: Path) -> None:
-    """Builds in this process run these notebooks instead of the report's chapters."""
-    from essex_report import pipeline
-
-    config = pipeline.load_config()
-    chapters_config = dataclasses.replace(config, chapters=[str(c) for c in chapters])
-    monkeypatch.setattr(pipeline, "load_config", lambda *a, **k: chapters_config)
+    """Commands in this process run these notebooks instead of the report's chapters."""
+    config = load_config(repo.QUARTO_CONFIG)
+    chapters_config = dataclasses.replace(config, chapters=tuple(str(c) for c in chapters))
+    monkeypatch.setattr(Project, "config", property(lambda self: chapters_config))
 
 
 def reuse_executed(monkeypatch: pytest.MonkeyPatch, built: Path) -> None:
@@ -60,10 +65,10 @@ def reuse_executed(monkeypatch: pytest.MonkeyPatch, built: Path) -> None:
     Papermill: everything after the notebooks (stitch, render, checks, publish) is real."""
     from essex_report import pipeline
 
-    def run_notebooks(config, year, data_dir, into, *rest, **kw):
+    def run_notebooks(project, year, into, *rest, **kw):
         into.mkdir(parents=True, exist_ok=True)
         executed = []
-        for chapter in config.chapters:
+        for chapter in project.config.chapters:
             name = Path(chapter).stem + ".ipynb"
             shutil.copy(built / "notebooks" / name, into / name)
             executed.append(into / name)
@@ -78,3 +83,30 @@ REPORT_FILES = ("annual-report.html", "annual-report.pdf", "figures.csv")
 def snapshot(output: Path) -> dict[str, bytes]:
     """The last good 2019/20 report's files, to compare after a build that must not touch it."""
     return {name: (output / "2019-20" / name).read_bytes() for name in REPORT_FILES}
+
+
+def workers_of(pid: int) -> list[psutil.Process]:
+    """The notebook workers a build started: processes forked from it, so they carry its own
+    command line (`python -m essex_report build ...`)."""
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    found = []
+    for child in children:
+        try:
+            if "essex_report" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:  # exited, or a zombie, between listing and asking
+            continue
+    return found
+
+
+def wait_for_workers(process: subprocess.Popen, timeout: float = 60) -> list[psutil.Process]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        found = workers_of(process.pid)
+        if found:
+            return found
+        time.sleep(0.02)
+    raise AssertionError("the build started no notebook worker")

@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from essex_report import paths
+from essex_report.errors import show_paths_from
+from tests import repo as paths
+
+# Messages name files relative to where the tests run, as the command line does.
+show_paths_from(Path.cwd())
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "good"
@@ -91,7 +95,7 @@ def browser():
     """One headless Chromium (essex_report.browser) for every page the tests open. Without
     Chromium, Playwright or axe-core the test skips, saying how to install them; under
     ESSEX_REPORT_REQUIRE_BROWSER=1 (CI) it fails instead."""
-    from essex_report import browser as chromium
+    from essex_report.review import browser as chromium
 
     reason = chromium.missing()
     if reason:

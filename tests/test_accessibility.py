@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from essex_report.load import load_workbook
+from essex_report.data.load import load_workbook
+from tests import repo as paths
 
 from .webcheck import NARROW, Audit, audit, indicator
 
@@ -21,7 +22,7 @@ from .webcheck import NARROW, Audit, audit, indicator
 @pytest.fixture(scope="module")
 def pages(built_all) -> dict[str, Path]:
     found = {"index.html": built_all / "index.html"}
-    for year in load_workbook().years:
+    for year in load_workbook(paths.DATA_DIR).years:
         for name in ("annual-report.html", "figures.html"):
             found[f"{year.slug}/{name}"] = built_all / year.slug / name
     return found
@@ -33,7 +34,7 @@ def audits(browser, pages) -> dict[str, Audit]:  # the browser first: skip befor
 
 
 def test_every_year_and_the_index_are_audited(audits):
-    years = load_workbook().years
+    years = load_workbook(paths.DATA_DIR).years
     assert len(years) >= 8 and len(audits) == 2 * len(years) + 1
 
 

@@ -11,12 +11,14 @@ from decimal import Decimal
 
 import pytest
 
-from essex_report import chart_style, paths
-from essex_report.charts import Chart, Point, bar_chart, tick, trend_chart
+from essex_report.charts import style as chart_style
+from essex_report.charts.make import bar_chart, trend_chart
+from essex_report.charts.model import Chart, Point, tick
+from essex_report.data.derive import FUNDING_SHARES
+from essex_report.data.formatting import format_value
+from essex_report.data.load import load_workbook
 from essex_report.errors import ReportError
-from essex_report.figures import FUNDING_SHARES
-from essex_report.formatting import format_value
-from essex_report.load import load_workbook
+from tests import repo as paths
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 # How many of a common base unit one unit is: the test's own, so it checks the module's scaling.
@@ -281,7 +283,7 @@ def test_typst_draws_the_svg_with_lato_text(tmp_path):
 def real_charts() -> list[tuple[Chart, list[Point]]]:
     """Every year's breakdown charts (one indicator, and as the narratives group them), trends
     of three or more years on one basis, and the resources chapter's multi-indicator charts."""
-    book = load_workbook()
+    book = load_workbook(paths.DATA_DIR)
     cat = book.catalogue
 
     def point(value, label: str, series: str = "") -> Point:

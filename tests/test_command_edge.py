@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from essex_report import paths
 from essex_report.cli import main
+from tests import repo as paths
 
 from .builds import reuse_executed
 
@@ -106,12 +106,12 @@ def test_a_full_disk_is_one_line_and_keeps_the_last_good_report(
 
 
 def test_an_unexpected_error_is_one_line_and_debug_shows_it(monkeypatch, capsys):
-    from essex_report import load
+    from essex_report import cli
 
     def fail(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded\nwhile reading")
 
-    monkeypatch.setattr(load, "load_workbook", fail)
+    monkeypatch.setattr(cli, "load_workbook", fail)
     assert main(["validate"]) == 1
     assert capsys.readouterr().err.strip() == (
         "essex-report: unexpected RecursionError: maximum recursion depth exceeded while "
@@ -129,11 +129,12 @@ def test_a_missing_data_folder_is_one_line(tmp_path, capsys):
 
 
 def test_quarto_given_as_a_relative_path_is_resolved_once(tmp_path, monkeypatch):
-    from essex_report.cli import _resolve_paths, parser
+    from essex_report.cli import _resolve_paths, parser, project_of
 
     (tmp_path / "bin").mkdir()
     monkeypatch.chdir(tmp_path)
     args = parser().parse_args(["build", "--year", "2019/20", "--quarto", "bin/quarto"])
     _resolve_paths(args)
     assert args.quarto == str(tmp_path / "bin" / "quarto")
-    assert args.data_dir == paths.DATA_DIR and args.output == paths.REPORT_DIR
+    project = project_of(args)  # the defaults are the repository's, wherever it runs from
+    assert project.data_dir == paths.DATA_DIR and project.output_dir == paths.REPORT_DIR

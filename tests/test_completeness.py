@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from essex_report.completeness import unprinted_values, unprinted_words
-from essex_report.load import load_workbook
+from essex_report.data.load import load_workbook
+from essex_report.document.completeness import unprinted_values, unprinted_words
 from essex_report.years import parse_year
+from tests import repo as paths
 
 from .conftest import essex_report
 
@@ -63,7 +64,7 @@ def _section(doc, section):
 
 
 def test_values_no_chapter_prints_are_listed_with_file_and_line():
-    book = load_workbook(only=Y)
+    book = load_workbook(paths.DATA_DIR, only=Y)
     everything = {(i, b, Y.label) for i, b in book.data(Y).values}
     assert unprinted_values(book, Y, everything) == []
     missing = unprinted_values(book, Y, everything - {("spend_total", "", "2019/20")})
@@ -92,7 +93,7 @@ def test_a_renamed_section_stops_the_build(real_data, tmp_path):
 def test_validate_runs_the_chapters_and_lists_what_they_do_not_print(good_data):
     """Before any build: a value no chapter prints is listed with its file and line, and words
     no chapter prints are an error."""
-    from essex_report import paths
+    from tests import repo as paths
 
     real = {
         r.split(",")[0]: r
@@ -132,10 +133,10 @@ def test_validate_stops_a_chapter_cell_that_runs_forever(tmp_path):
 
     import nbformat
 
-    from essex_report import paths
+    from tests import repo as paths
 
     home = tmp_path / "home"
-    for name in ("data", "notebooks", "report/styles"):
+    for name in ("data", "notebooks", "styles"):
         shutil.copytree(paths.ROOT / name, home / name)
     config = paths.QUARTO_CONFIG.read_text(encoding="utf-8")
     (home / "_quarto.yml").write_text(

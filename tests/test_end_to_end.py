@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from essex_report import paths
+from tests import repo as paths
 
 from .conftest import essex_report
 
@@ -132,7 +132,7 @@ def test_no_traces_of_the_machinery(html, pdf_text):
 
 
 def test_the_renderer_is_named(html):
-    from essex_report.render import BuiltinRenderer
+    from essex_report.render.builtin import BuiltinRenderer
 
     assert f"rendered by {BuiltinRenderer().name}." in visible_text(html)
 
@@ -207,9 +207,9 @@ def test_forty_published_figures_appear_in_html_and_pdf(html, pdf_text):
 
 
 def test_every_priority_heading_is_there_as_the_report_words_it(html, pdf_text):
-    from essex_report.notebook import Year
+    from essex_report.notebook import open_year
 
-    report = Year("2019/20")
+    report = open_year("2019/20")
     headings = [report.title_of(p) for t in report.themes for p in report.priorities(t)]
     assert len(headings) == 12
     assert "Aim 1 Priority 1 - Help people in Essex prosper by increasing their skills" in headings
@@ -222,8 +222,8 @@ def test_a_changed_value_changes_every_place_it_is_printed(built, html, pdf_text
     """One value, one row: change it and rebuild; the new figure is wherever the old was."""
     from decimal import Decimal
 
-    from essex_report.formatting import format_value
-    from essex_report.load import load_workbook
+    from essex_report.data.formatting import format_value
+    from essex_report.data.load import load_workbook
     from essex_report.years import parse_year
 
     old = load_workbook(real_data).data(parse_year("2019/20")).get("broadband_premises_enabled")
@@ -252,10 +252,10 @@ def test_a_changed_value_changes_every_place_it_is_printed(built, html, pdf_text
 
 def test_every_value_of_the_year_is_printed(built):
     """Nothing in the year's data is left out of its report (the register proves it)."""
-    from essex_report.load import load_workbook
+    from essex_report.data.load import load_workbook
     from essex_report.years import parse_year
 
-    data = load_workbook().data(parse_year("2019/20"))
+    data = load_workbook(paths.DATA_DIR).data(parse_year("2019/20"))
     printed = {
         (r["indicator"], r["breakdown"])
         for r in csv.DictReader((built / "figures.csv").open(encoding="utf-8"))

@@ -9,12 +9,13 @@ from decimal import Decimal
 import page
 import pytest
 
-from essex_report.data import Value
+from essex_report.data.derive import change
+from essex_report.data.load import load_workbook
+from essex_report.data.model import Value
+from essex_report.data.scaffold import new_year
 from essex_report.errors import ReportError
-from essex_report.figures import change
-from essex_report.load import load_workbook
-from essex_report.scaffold import new_year
 from essex_report.years import parse_year
+from tests import repo as paths
 
 from .conftest import essex_report
 from .reading import read_pdf
@@ -25,7 +26,7 @@ Y = parse_year
 
 @pytest.fixture(scope="module")
 def book():
-    return load_workbook()
+    return load_workbook(paths.DATA_DIR)
 
 
 def value(year: str, amount: str, basis: str = "reported", breakdown: str = "") -> Value:
@@ -99,7 +100,7 @@ def test_funding_shares_from_funding_lines_are_shares_of_spending(book):
         )
     ]
     assert all(s.derived and s.basis == "budget" for s in shares)
-    from essex_report.figures import SPENDING_LINES
+    from essex_report.data.derive import SPENDING_LINES
 
     spending = sum(data.get(i).value for i in SPENDING_LINES)  # shares of spending (8.8)
     for line, share in zip(lines, shares, strict=True):
@@ -113,7 +114,7 @@ def test_funding_shares_from_funding_lines_are_shares_of_spending(book):
 
 
 def test_reconciliation_is_a_warning_naming_year_and_difference(book):
-    from essex_report.figures import FUNDING_LINES, SPENDING_LINES
+    from essex_report.data.derive import FUNDING_LINES, SPENDING_LINES
 
     data = book.data(Y("2020/21"))
     funding = sum(data.get(i).value for i in FUNDING_LINES)
@@ -164,7 +165,7 @@ def test_new_year_keeps_headings_and_placeholders(good_data):
         load_workbook(good_data).data(Y("2019/20")).listed
     )
     book = load_workbook(good_data, Y("2020/21"))
-    assert [p for p in book.problems if p.level == "error"] == []
+    assert [p for p in book.problems if p.is_error] == []
 
 
 def test_new_year_refuses_a_year_with_data(good_data):

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from essex_report.formatting import (
+from essex_report.data.formatting import (
     format_change,
     format_percent_change,
     format_value,

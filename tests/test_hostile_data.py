@@ -21,8 +21,8 @@ from typing import ClassVar
 import pytest
 from pypdf import PdfReader
 
-from essex_report import schema
-from essex_report.load import load_workbook
+from essex_report.data import schema
+from essex_report.data.load import load_workbook
 from essex_report.years import parse_year
 
 from .conftest import GOOD, essex_report
@@ -113,7 +113,7 @@ def hostile(tmp_path_factory, listener):
             shutil.copytree(data, trial)
             target = trial / path.relative_to(data)
             with_cell(target, column.name, text + SHORTCODE)
-            errors = [p for p in load_workbook(trial, Y).problems if p.level == "error"]
+            errors = [p for p in load_workbook(trial, Y).problems if p.is_error]
             if errors:
                 refused[(path.relative_to(data).as_posix(), column.name)] = errors
             else:

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from essex_report.cells import cell_words
 from essex_report.errors import ReportError
-from essex_report.notebook import Year
-from essex_report.parts import PAYLOAD_MIME, Parts
+from essex_report.notebook import Year, open_year
+from essex_report.notebook.parts import PAYLOAD_MIME, Parts
+from essex_report.notebook.words import CellProblem
 
 
 @pytest.fixture
 def report(good_data) -> Year:
-    return Year("2019/20", good_data)
+    return open_year("2019/20", good_data)
 
 
 def test_a_narrative_section_prints_its_heading_words_and_figures(report):
@@ -76,15 +76,15 @@ def test_parts_display_as_markdown_or_svg_with_their_payload(report):
 
 
 def test_markdown_cells_fill_placeholders_and_refuse_typed_figures(report):
-    markdown, figures, problems = cell_words(
-        report, "# Money\n\nWe spent **{{spend_total}}** in {{year}}."
-    )
-    assert markdown == "# Money\n\nWe spent **£2\\.1bn** in 2019/20."
-    assert figures[0].heading == (1, "Money") and problems == []
-    _, _, problems = cell_words(report, "We spent £2.1bn and {{spend_totl}}.")
-    assert problems[0].startswith("'spend_totl' is not an indicator")
-    assert "the number '£2.1bn' is typed in the text" in problems[1]
-    assert "write {{spend_total}} instead" in problems[1]
+    part = report.markdown_cell("# Money\n\nWe spent **{{spend_total}}** in {{year}}.")
+    assert part.markdown == "# Money\n\nWe spent **£2\\.1bn** in 2019/20."
+    assert part.figures[0].heading == (1, "Money")
+    with pytest.raises(CellProblem, match=r"^.spend_totl. is not an indicator"):
+        report.markdown_cell("We spent {{spend_totl}}.")
+    with pytest.raises(CellProblem) as refused:
+        report.markdown_cell("We spent £2.1bn.")
+    assert "the number '£2.1bn' is typed in the text" in str(refused.value)
+    assert "write {{spend_total}} instead" in str(refused.value)
 
 
 def test_data_text_in_headings_is_printed_literally(report):
@@ -94,7 +94,7 @@ def test_data_text_in_headings_is_printed_literally(report):
 def test_the_figures_of_a_narrative_file_leave_out_the_year_placeholder(good_data):
     skills = good_data / "2019-20" / "narrative" / "performance" / "skills.md"
     skills.write_text("In {{year}}, {{qualification_level3[Essex]}}.\n", encoding="utf-8")
-    report = Year("2019/20", good_data)
+    report = open_year("2019/20", good_data)
     assert report.placeholders("performance/skills.md") == [("qualification_level3", "Essex")]
     assert report.table(report.placeholders("performance/skills.md"), "x").figures
 
@@ -109,10 +109,10 @@ def test_key_figures_are_tiles_of_the_first_figure_of_each_bullet(report):
 
 
 def test_a_key_figure_keeps_the_qualifier_its_note_gives():
-    from essex_report.words import qualifier
+    from essex_report.notebook.words import qualifier
 
     assert qualifier("more than; printed '1,000 kg'") == "more than"
     assert qualifier("almost ('recycled and composted almost 55%')") == "almost"
     assert qualifier("overall total") == "" and qualifier("no qualifier") == ""
-    tiles = Year("2019/20").key_figures("at-a-glance/aim-2.md").markdown
+    tiles = open_year("2019/20").key_figures("at-a-glance/aim-2.md").markdown
     assert "[circa 3,500]{.number}" in tiles and "[over 250]{.number}" in tiles

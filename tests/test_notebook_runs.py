@@ -38,17 +38,19 @@ def test_a_cell_that_runs_forever_is_stopped_and_named(good_data, tmp_path, monk
 def test_the_cell_time_limit_comes_from_quarto_yml(tmp_path):
     import yaml
 
-    from essex_report import limits, paths
+    from essex_report.config import load_config
     from essex_report.errors import ReportError
+    from tests import repo as paths
 
     settings = yaml.safe_load(paths.QUARTO_CONFIG.read_text())["essex-report"]
-    assert settings["cell-timeout"] == limits.cell_timeout(paths.QUARTO_CONFIG) == 600
+    assert settings["cell-timeout"] == load_config(paths.QUARTO_CONFIG).cell_timeout == 600
     config = tmp_path / "_quarto.yml"
-    config.write_text("execute:\n  echo: false\nessex-report:\n  cell-timeout: 42\n")
-    assert limits.cell_timeout(config) == 42
-    config.write_text("essex-report:\n  cell-timeout: forever\n")
+    chapters = "book:\n  chapters: [notebooks/a.ipynb]\n"
+    config.write_text(chapters + "execute:\n  echo: false\nessex-report:\n  cell-timeout: 42\n")
+    assert load_config(config).cell_timeout == 42
+    config.write_text(chapters + "essex-report:\n  cell-timeout: forever\n")
     with pytest.raises(ReportError) as raised:
-        limits.cell_timeout(config)
+        load_config(config)
     assert str(raised.value).endswith(
         "_quarto.yml: essex-report: cell-timeout is 'forever'; expected a whole number of "
         "seconds such as 600"
@@ -66,7 +68,7 @@ def test_a_bad_cell_timeout_flag_is_one_line(capsys):
     )
 
 
-def test_a_killed_kernel_names_its_notebook(good_data, tmp_path, monkeypatch, capsys):
+def test_a_killed_notebook_process_names_its_notebook(good_data, tmp_path, monkeypatch, capsys):
     notebook = tiny_notebook(
         tmp_path / "killed.ipynb", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
     )
@@ -75,8 +77,8 @@ def test_a_killed_kernel_names_its_notebook(good_data, tmp_path, monkeypatch, ca
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert err.startswith(
-        f"essex-report: notebook {notebook} stopped in cell 2: its kernel died (killed, or out "
-        "of memory)"
+        f"essex-report: notebook {notebook} stopped in cell 2: the process running it died "
+        "(killed, or out of memory)"
     ), err
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from essex_report import paths
-from essex_report.render import load_config
+from essex_report.config import load_config
+from tests import repo as paths
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
 

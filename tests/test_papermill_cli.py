@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from essex_report import paths
+from tests import repo as paths
 
 PAPERMILL = Path(sys.executable).with_name("papermill")
 

@@ -133,7 +133,9 @@ CHART = (
 def test_a_chart_keeps_its_data_wherever_it_falls(tmp_path):
     """Charts at every height of the page (more words before each): none is parted from its
     data, whose table would otherwise start the next page on its own."""
-    from essex_report.render import BuiltinRenderer, load_config, render_folder
+    from essex_report.config import load_config
+    from essex_report.render.base import render_folder
+    from essex_report.render.builtin import BuiltinRenderer
 
     sections = []
     for k in range(1, 25):
@@ -157,7 +159,9 @@ def test_a_chart_keeps_its_data_wherever_it_falls(tmp_path):
 
 
 def test_a_long_table_breaks_with_its_header_on_every_page(tmp_path):
-    from essex_report.render import BuiltinRenderer, load_config, render_folder
+    from essex_report.config import load_config
+    from essex_report.render.base import render_folder
+    from essex_report.render.builtin import BuiltinRenderer
 
     rows = "\n".join(f"| Row {n} of the long table | {n} |" for n in range(1, 121))
     table = f"| Figure heading | Value heading |\n|:--|--:|\n{rows}\n\n: A long table\n"

@@ -9,16 +9,15 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psutil
 import pytest
 
-from essex_report import paths
 from essex_report.cli import main
+from tests import repo as paths
 
-from .builds import reuse_executed, snapshot
+from .builds import reuse_executed, snapshot, wait_for_workers
 
 
 def listing(folder: Path) -> list[str]:
@@ -123,19 +122,20 @@ def test_an_output_or_data_folder_that_is_a_file_is_one_line(tmp_path, good_data
 
 
 def test_the_repository_report_folder_and_earlier_reports_are_accepted(built_2019, tmp_path):
-    from essex_report.publish import check_output_folder
+    from essex_report.project import Project
+    from essex_report.publish.folder import check_output_folder
 
-    check_output_folder(paths.REPORT_DIR, paths.DATA_DIR)  # README.md and styles/ are its own
+    check_output_folder(Project())  # the repository's report/: its README.md is its own
     output = tmp_path / "report"
     shutil.copytree(built_2019, output / "2019-20")
     (output / "failed" / "2018-19").mkdir(parents=True)
-    check_output_folder(output, paths.DATA_DIR)
+    check_output_folder(Project(output_dir=output))
 
 
 def test_publishing_deletes_nothing_a_build_did_not_make(tmp_path):
     """A file put into a report folder after the build started is not deleted with it."""
     from essex_report.errors import BuildError
-    from essex_report.publish import publish
+    from essex_report.publish.swap import swap_in as publish
 
     final, staging = tmp_path / "report" / "2019-20", tmp_path / "staging"
     final.mkdir(parents=True)
@@ -173,6 +173,12 @@ def test_a_renderer_that_writes_nothing_keeps_the_last_good_report(
     assert not list(previous.glob(".build-*"))
 
 
+def register_row(indicator: str, text: str):
+    from essex_report.document.register import Row
+
+    return Row(indicator, "", "2019/20", "", "", "", "", text, "", "", "", "")
+
+
 def write(folder: Path, name: str, content: bytes) -> Path:
     path = folder / name
     path.write_bytes(content)
@@ -181,11 +187,11 @@ def write(folder: Path, name: str, content: bytes) -> Path:
 
 def test_an_output_that_is_empty_broken_or_missing_figures_is_refused(built_2019, tmp_path):
     from essex_report.errors import BuildError
-    from essex_report.verify import check_outputs
+    from essex_report.publish.verify import check_outputs
 
     good_html = (built_2019 / "annual-report.html").read_bytes()
     good_pdf = (built_2019 / "annual-report.pdf").read_bytes()
-    figures = [{"indicator": "spend_total", "text": "£2.1bn"}]
+    figures = [register_row("spend_total", "£2.1bn")]
     cases = {
         "the r wrote an empty annual-report.html": {"html": b"", "pdf": good_pdf},
         "annual-report.html from the r does not show 1 of the 1 figures of figures.csv "
@@ -231,37 +237,17 @@ def start_build(output: Path, data: Path) -> subprocess.Popen:
     )
 
 
-def wait_for_kernels(process: subprocess.Popen, timeout: float = 60) -> list[psutil.Process]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            children = psutil.Process(process.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            break
-        kernels = []
-        for child in children:
-            try:
-                if "ipykernel" in " ".join(child.cmdline()):
-                    kernels.append(child)
-            except psutil.Error:
-                continue
-        if kernels:
-            return kernels
-        time.sleep(0.05)
-    raise AssertionError("the build started no kernel")
-
-
 def test_the_next_build_removes_what_a_killed_build_left(tmp_path, good_data, capsys):
     output = tmp_path / "report"
     first = start_build(output, good_data)
-    kernels = wait_for_kernels(first)
+    kernels = wait_for_workers(first)
     first.kill()  # SIGKILL: no handler runs, the build folder stays
     first.communicate(timeout=30)
     for kernel in kernels:
         kernel.kill()
     assert list(output.glob(".build-*"))
     # A live build's folder (this process holds its lock) must survive the clean-up.
-    from essex_report.publish import build_folder
+    from essex_report.publish.folder import build_folder
     from essex_report.years import parse_year
 
     with build_folder(output, parse_year("2018/19")) as live:
@@ -275,7 +261,7 @@ def test_the_next_build_removes_what_a_killed_build_left(tmp_path, good_data, ca
 def test_sighup_stops_a_build_like_sigterm(tmp_path, good_data):
     output = tmp_path / "report"
     build_process = start_build(output, good_data)
-    kernels = wait_for_kernels(build_process)
+    kernels = wait_for_workers(build_process)
     build_process.send_signal(signal.SIGHUP)
     _, err = build_process.communicate(timeout=60)
     assert build_process.returncode == 130, err

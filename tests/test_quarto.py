@@ -22,7 +22,7 @@ from pathlib import Path
 import page
 import pytest
 
-from essex_report import paths
+from tests import repo as paths
 
 from .conftest import Built, path_without_quarto
 from .reading import A4, compact, numbered, read_page, read_pdf, squeeze
@@ -46,7 +46,7 @@ DOCUMENTED = {
 def home(tmp_path_factory) -> Path:
     """A copy of the workbook (what a clone holds that rendering reads)."""
     home = tmp_path_factory.mktemp("workbook")
-    for name in ("data", "notebooks", "report/styles"):
+    for name in ("data", "notebooks", "styles"):
         shutil.copytree(paths.ROOT / name, home / name)
     for name in ("_quarto.yml", "_quarto-chapter.yml", "_brand.yml", "report/README.md"):
         shutil.copy(paths.ROOT / name, home / name)
@@ -107,7 +107,7 @@ def test_only_the_documented_outputs_are_published(built):
 
 def test_the_renderer_is_named_with_its_version(built, request):
     """In the command's output, the HTML's description and the colophon; never a path."""
-    from essex_report.render import BuiltinRenderer
+    from essex_report.render.builtin import BuiltinRenderer
 
     if "Quarto" in built.stdout:
         name = f"Quarto {request.getfixturevalue('quarto_version')}"
@@ -331,8 +331,10 @@ def tiny(request, tmp_path_factory) -> Path:
 
     import matplotlib
 
-    from essex_report.quarto import QuartoRenderer
-    from essex_report.render import BuiltinRenderer, load_config, render_folder
+    from essex_report.config import load_config
+    from essex_report.render.base import render_folder
+    from essex_report.render.builtin import BuiltinRenderer
+    from essex_report.render.quarto import QuartoRenderer
 
     if request.param == "quarto":
         renderer = QuartoRenderer(request.getfixturevalue("quarto"))

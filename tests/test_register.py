@@ -1,7 +1,9 @@
 import csv
 import io
 
-from essex_report.register import merge, neutralise, to_csv
+from essex_report.document.register import merge, neutralise, to_csv
+from essex_report.document.stitch import Entry
+from essex_report.notebook.parts import Printed
 
 
 def record(section, **overrides):
@@ -14,17 +16,16 @@ def record(section, **overrides):
         unit="GBP bn",
         basis="reported",
         text="£2.1bn",
-        section=section,
         source="004_b7f5c0302c5152d4.txt",
         source_section="Resources > Our spending",
     )
-    return {**base, **overrides}
+    return Entry(Printed(**{**base, **overrides}), section)
 
 
 def test_one_row_per_figure_with_every_section():
     rows = merge([record("Resources"), record("At a glance"), record("Resources")])
     assert len(rows) == 1
-    assert rows[0]["sections"] == "Resources; At a glance"
+    assert rows[0].sections == "Resources; At a glance"
 
 
 def test_formula_prefixes_are_neutralised():

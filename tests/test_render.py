@@ -10,11 +10,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from essex_report import paths
+from essex_report.config import load_config
 from essex_report.errors import BuildError, ReportError
-from essex_report.parts import Part
-from essex_report.quarto import QuartoRenderer, chart_markdown, ipynb_filter
-from essex_report.render import BuiltinRenderer, choose_renderer, load_config, render_folder
+from essex_report.hooks import chart_markdown, ipynb_filter
+from essex_report.notebook.parts import Part
+from essex_report.render.base import render_folder
+from essex_report.render.builtin import BuiltinRenderer
+from essex_report.render.quarto import QuartoRenderer
+from essex_report.render.select import choose_renderer
+from tests import repo as paths
 
 # Records its arguments and environment, and writes what Quarto would write.
 FAKE_QUARTO = """#!/bin/sh
@@ -70,7 +74,7 @@ def test_quarto_renders_in_a_project_derived_from_quarto_yml(tmp_path, monkeypat
     build.mkdir()
     document = build / "annual-report.md"
     document.write_text("---\ntitle: T\n---\n\n# Chapter\n")
-    outputs = QuartoRenderer(str(quarto)).render(document, load_config(), ["html", "pdf"])
+    outputs = QuartoRenderer(str(quarto)).render(document, paths.PROJECT, ["html", "pdf"])
     assert outputs == {"html": build / "annual-report.html", "pdf": build / "annual-report.pdf"}
     assert (build / "calls.txt").read_text().splitlines() == ["render annual-report.md --to all"]
     # the outer project's variables do not reach the inner render
@@ -87,9 +91,7 @@ def test_quarto_renders_in_a_project_derived_from_quarto_yml(tmp_path, monkeypat
     # the brand's Typst, written from _brand.yml, then the design that uses it
     assert typst["include-in-header"] == ["brand.typ", "report.typ"]
     assert '#let brand-name = "Essex County Council"' in (build / "brand.typ").read_text()
-    assert (build / "report.typ").read_bytes() == (
-        paths.ROOT / "report/styles/report.typ"
-    ).read_bytes()
+    assert (build / "report.typ").read_bytes() == (paths.ROOT / "styles/report.typ").read_bytes()
     assert [(build / f).is_file() for f in project["filters"]] == [True]
 
 
@@ -99,14 +101,16 @@ def test_font_paths_reach_quarto_relative_to_the_folder(tmp_path):
 
     fonts = tmp_path / "fonts"
     fonts.mkdir()
-    config = dataclasses.replace(load_config(), font_paths=(fonts,))
+    project = paths.PROJECT.with_config(
+        dataclasses.replace(paths.PROJECT.config, font_paths=(fonts,))
+    )
     build = tmp_path / "a" / "build"
     build.mkdir(parents=True)
     document = build / "annual-report.md"
     document.write_text("# Chapter\n")
-    QuartoRenderer(str(fake_quarto(tmp_path))).render(document, config, ["pdf"])
-    project = yaml.safe_load((build / "_quarto.yml").read_text())
-    assert project["format"]["typst"]["font-paths"] == ["../../fonts"]
+    QuartoRenderer(str(fake_quarto(tmp_path))).render(document, project, ["pdf"])
+    settings = yaml.safe_load((build / "_quarto.yml").read_text())
+    assert settings["format"]["typst"]["font-paths"][0] == "../../fonts"  # then Lato's
 
 
 def test_a_quarto_failure_is_its_first_error_line(tmp_path, monkeypatch):
@@ -115,7 +119,7 @@ def test_a_quarto_failure_is_its_first_error_line(tmp_path, monkeypatch):
     document.write_text("# Chapter\n")
     renderer = QuartoRenderer(str(fake_quarto(tmp_path)))
     with pytest.raises(BuildError) as raised:
-        renderer.render(document, load_config(), ["pdf"])
+        renderer.render(document, paths.PROJECT, ["pdf"])
     assert str(raised.value) == ("quarto render failed: ERROR: error: pagebreaks are not allowed")
 
 
@@ -133,21 +137,27 @@ def test_the_render_folder_is_never_under_a_dot_folder(tmp_path, monkeypatch):
 
 
 def test_load_config_resolves_what_it_names_against_its_folder(tmp_path):
-    config = load_config()
+    config = load_config(paths.QUARTO_CONFIG)
     assert config.title == "Essex County Council Annual Report"
-    assert config.style_file("html", "css") == paths.ROOT / "report/styles/report.css"
-    assert config.filters == (paths.ROOT / "report/styles/report.lua",)
+    assert config.style_file("html", "css") == paths.ROOT / "styles/report.css"
+    assert config.filters == (paths.ROOT / "styles/report.lua",)
     other = tmp_path / "_quarto.yml"
     text = paths.QUARTO_CONFIG.read_text().replace("font-paths: []", "font-paths: [fonts]")
     other.write_text(text)
-    with pytest.raises(ReportError, match=r"names report/styles/report\.lua, which does not"):
+    (tmp_path / "styles").mkdir()
+    for name in ("report.css", "report.typ"):
+        (tmp_path / "styles" / name).write_text("")
+    with pytest.raises(ReportError, match=r"names styles/report\.lua, which does not"):
         load_config(other)
-    (tmp_path / "report" / "styles").mkdir(parents=True)
-    (tmp_path / "report" / "styles" / "report.lua").write_text("")
+    (tmp_path / "styles" / "report.lua").write_text("")
     with pytest.raises(ReportError, match="names fonts, which does not exist"):
         load_config(other)
     (tmp_path / "fonts").mkdir()
     assert load_config(other).font_paths == (tmp_path / "fonts",)
+    outside = tmp_path / "outside.yml"
+    outside.write_text(text.replace("css: styles/report.css", "css: ../../../etc/passwd"))
+    with pytest.raises(ReportError, match=r"names \.\./\.\./\.\./etc/passwd, which is outside"):
+        load_config(outside)
 
 
 def test_a_chart_output_becomes_markdown_with_its_alt_text():
@@ -176,9 +186,9 @@ def test_a_chart_output_becomes_markdown_with_its_alt_text():
 
 
 def test_the_brand_file_gives_colours_by_role_and_the_font(tmp_path):
-    from essex_report.brand import load_brand
+    from essex_report.config import load_brand
 
-    brand = load_brand()
+    brand = load_brand(paths.ROOT / "_brand.yml")
     assert brand.name == "Essex County Council" and brand.font == "Lato"
     assert brand.colour("primary") == brand.palette["dark-blue"] == "#12436D"
     assert brand.heading_colour == "#12436D" and brand.colour("foreground") == "#0B0C0C"
@@ -194,11 +204,11 @@ def test_the_brand_as_typst_sets_the_font_and_prints_the_name_as_written(tmp_pat
     import typst
     from pypdf import PdfReader
 
-    from essex_report.brand import load_brand
-    from essex_report.brand import typst as brand_typst
-    from essex_report.chart_style import font_dir
+    from essex_report.charts.style import font_dir
+    from essex_report.config import load_brand
+    from essex_report.render.brand import typst as brand_typst
 
-    brand = load_brand()
+    brand = load_brand(paths.ROOT / "_brand.yml")
     text = brand_typst(brand)
     assert '#let brand-name = "Essex County Council"' in text
     assert '"primary": rgb("#12436D")' in text and '"dark-blue": rgb("#12436D")' in text
@@ -219,7 +229,7 @@ def test_the_brand_as_typst_sets_the_font_and_prints_the_name_as_written(tmp_pat
 def test_the_publication_date_is_the_year_s_else_the_build_date():
     from datetime import date
 
-    from essex_report.render import publication_date
+    from essex_report.document.front import publication_date
 
     assert publication_date("October 2020") == {"date": "October 2020", "date-format": "MMMM YYYY"}
     assert publication_date(" 21  October 2020") == {
@@ -234,9 +244,9 @@ def test_the_publication_date_is_the_year_s_else_the_build_date():
 
 
 def test_a_published_date_that_is_not_a_date_names_its_file_and_line(real_data):
+    from essex_report.data.load import load_workbook
+    from essex_report.document.front import foreword_date as published
     from essex_report.errors import DataError
-    from essex_report.load import load_workbook
-    from essex_report.pipeline import published
     from essex_report.years import parse_year
 
     year = parse_year("2019/20")

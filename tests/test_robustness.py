@@ -17,17 +17,10 @@ import psutil
 import pytest
 from pypdf import PdfReader
 
-from essex_report import paths
+from tests import repo as paths
 
-from .builds import snapshot
+from .builds import snapshot, wait_for_workers
 from .conftest import essex_report
-
-
-def kernels_of(pid: int) -> list[psutil.Process]:
-    try:
-        return psutil.Process(pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        return []
 
 
 def start_build(output: Path, env: dict | None = None) -> subprocess.Popen:
@@ -50,29 +43,12 @@ def start_build(output: Path, env: dict | None = None) -> subprocess.Popen:
     )
 
 
-def is_kernel(process: psutil.Process) -> bool:
-    try:
-        return "ipykernel" in " ".join(process.cmdline())
-    except psutil.Error:  # exited, or a zombie, between listing and asking
-        return False
-
-
-def wait_for_kernels(process: subprocess.Popen, timeout: float = 60) -> list[psutil.Process]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        children = [c for c in kernels_of(process.pid) if is_kernel(c)]
-        if children:
-            return children
-        time.sleep(0.05)
-    raise AssertionError("the build started no kernel")
-
-
 @pytest.fixture
 def failing_home(tmp_path) -> Path:
     """A copy of the workbook whose contact notebook raises in its fourth cell, after its kernel
     has written to its own stderr (noise a person must not see)."""
     home = tmp_path / "home"
-    for name in ("data", "notebooks", "report/styles"):
+    for name in ("data", "notebooks", "styles"):
         shutil.copytree(paths.ROOT / name, home / name)
     shutil.copy(paths.QUARTO_CONFIG, home / "_quarto.yml")
     notebook = home / "notebooks" / "contact.ipynb"
@@ -131,7 +107,7 @@ def test_debug_shows_the_traceback(failing_home, tmp_path):
 def test_sigterm_mid_build_keeps_the_report_and_stops_every_kernel(previous):
     before = snapshot(previous)
     build = start_build(previous)
-    kernels = wait_for_kernels(build)
+    kernels = wait_for_workers(build)
     build.send_signal(signal.SIGTERM)
     signalled = time.monotonic()
     _, err = build.communicate(timeout=60)
@@ -147,7 +123,7 @@ def test_sigterm_mid_build_keeps_the_report_and_stops_every_kernel(previous):
 
 def test_a_second_build_of_the_same_year_stops_with_a_clear_message(previous):
     first = start_build(previous)
-    wait_for_kernels(first)
+    wait_for_workers(first)
     second = essex_report("build", "--year", "2019/20", "--output", str(previous))
     assert second.returncode == 1
     assert "a build of 2019/20 is already running" in second.stderr

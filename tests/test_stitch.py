@@ -7,9 +7,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from essex_report.document.stitch import Chapter, Stitched, stitch_notebook
 from essex_report.errors import BuildError
-from essex_report.parts import Figure, Part
-from essex_report.stitch import Notebook, Stitched, cell_options, stitch_notebook
+from essex_report.notebook.parts import PAYLOAD_MIME, Part, Printed
+from essex_report.run.reader import META, cell_options
 
 PNG = base64.b64encode(b"\x89PNG fake").decode()
 
@@ -26,17 +27,28 @@ def shown(part: Part):
 
 
 def figure(indicator="spend_total", text="£2.1bn", heading=None):
-    return Figure(
+    return Printed(
         indicator, "", "2019/20", "Total", "2.1", "GBP bn", "reported", text, "s", "", heading
     )
 
 
-def stitched(*cells, words=None, defaults=None):
+def filled(written: str, markdown: str, *figures: Printed):
+    """A Markdown cell as the build's engine leaves it: filled, with what it printed."""
+    made = new_markdown_cell(markdown)
+    made.metadata[META] = {"source": written, "payload": Part(markdown, figures).payload()}
+    return made
+
+
+def stitched(*cells, defaults=None):
     nb = new_notebook(cells=list(cells))
     into = Stitched()
-    book = Notebook("notebooks/demo.ipynb", "files", {"echo": False, **(defaults or {})}, words)
-    stitch_notebook(nbformat.from_dict(nb), book, into)
+    chapter = Chapter("notebooks/demo.ipynb", "files", {"echo": False, **(defaults or {})})
+    stitch_notebook(nbformat.from_dict(nb), chapter, into)
     return into
+
+
+def sections(out: Stitched) -> list[tuple[str, str]]:
+    return [(e.figure.indicator, e.section) for e in out.entries]
 
 
 def test_cell_options_are_read_from_the_top_of_the_cell():
@@ -56,7 +68,7 @@ def test_parameters_code_and_logs_never_reach_the_page():
         cell("scratch()", shown(Part("scratch")), tags=["remove-cell"]),
     )
     assert out.markdown == ["# Resources", "Words"]
-    assert [(f["indicator"], f["section"]) for f in out.figures] == [("spend_total", "Resources")]
+    assert sections(out) == [("spend_total", "Resources")]
 
 
 def test_echo_include_and_output_options_and_the_execute_defaults():
@@ -82,8 +94,7 @@ def test_figures_are_registered_under_the_headings_they_print_beneath():
         cell("b", shown(part)),
         cell("c", shown(Part("## Next year \\- plans", (figure("c"),)))),
     )
-    sections = {f["indicator"]: f["section"] for f in out.figures}
-    assert sections == {
+    assert dict(sections(out)) == {
         "b": "Resources",
         "a": "Resources > Our investments > Invest to grow",
         "c": "Resources > Our investments > Invest to grow",  # a figure above the heading
@@ -91,27 +102,31 @@ def test_figures_are_registered_under_the_headings_they_print_beneath():
     assert out.path == ["Resources", "Next year - plans"]
 
 
-def test_markdown_cells_are_words_with_placeholders():
-    def words(text):
-        return text.replace("{{spend_total}}", "£2\\.1bn"), [figure(heading=(1, "Resources"))], []
-
-    out = stitched(new_markdown_cell("# Resources\n\nWe spent {{spend_total}}."), words=words)
+def test_markdown_cells_arrive_filled_with_the_figures_they_print():
+    cell_ = filled(
+        "# Resources\n\nWe spent {{spend_total}}.",
+        "# Resources\n\nWe spent £2\\.1bn.",
+        figure(heading=(1, "Resources")),
+    )
+    out = stitched(cell_)
     assert out.markdown == ["# Resources\n\nWe spent £2\\.1bn."]
-    assert out.figures[0]["text"] == "£2.1bn" and out.figures[0]["section"] == "Resources"
+    assert out.entries[0].figure.text == "£2.1bn" and out.entries[0].section == "Resources"
 
 
-def test_a_typed_figure_in_a_markdown_cell_names_the_notebook_and_cell():
-    def words(text):
-        return text, [], ["the number '£668m' is typed in the text"] if "£668m" in text else []
-
-    with pytest.raises(BuildError, match=r"notebook notebooks/demo.ipynb, cell 3: the number"):
+def test_a_markdown_cell_not_filled_by_the_build_names_the_notebook_and_cell():
+    with pytest.raises(BuildError, match=r"notebook notebooks/demo.ipynb, cell 3: its placeh"):
         stitched(
             cell('year = "2019/20"', tags=["parameters"]),
             cell('year = "2019/20"', tags=["injected-parameters"]),  # not counted: Papermill's
             new_markdown_cell("# Title"),
-            new_markdown_cell("we spent £668m"),
-            words=words,
+            new_markdown_cell("we spent {{spend_total}}"),
         )
+
+
+def test_a_payload_that_the_notebook_api_did_not_write_is_refused():
+    forged = new_output("display_data", data={PAYLOAD_MIME: {"kind": "poster", "figures": []}})
+    with pytest.raises(BuildError, match=r"cell 1: its output is not one the notebook API"):
+        stitched(cell("display(forged)", forged))
 
 
 def test_a_chart_part_becomes_a_figure_with_alt_text_and_its_data_in_a_details_element():
@@ -123,7 +138,7 @@ def test_a_chart_part_becomes_a_figure_with_alt_text_and_its_data_in_a_details_e
     assert out.markdown[0] == '![Spending](files/demo-1-1.svg){fig-alt="Bar chart. 1"}'
     assert out.images["files/demo-1-1.svg"] == b"<svg/>"
     assert out.markdown[1].startswith('<details class="chart-data">\n<summary>Data for this chart')
-    assert len(out.figures) == 1
+    assert len(out.entries) == 1
 
 
 def test_cell_options_override_captions_of_charts_and_tables():

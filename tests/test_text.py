@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
+from essex_report.data.narrative import PLACEHOLDER, literal_numbers, parse_narrative
 from essex_report.errors import ReportError
-from essex_report.markup import escape, fill, link
-from essex_report.text import PLACEHOLDER, literal_numbers, parse_narrative
+from essex_report.notebook.markup import escape, fill, link
 
 
 def kinds(text):

@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 from essex_report.cli import main
-from essex_report.load import load_workbook
+from essex_report.data.load import load_workbook
 from essex_report.years import parse_year
+from tests import repo as paths
 
 from .conftest import FIXTURES
 
@@ -49,13 +50,13 @@ def apply_case(name: str, data: Path) -> dict:
 
 def test_the_good_fixture_is_valid(good_data):
     book = load_workbook(good_data)
-    assert book.problems == []
+    assert list(book.problems) == []
     assert set(book.years) == {parse_year("2018/19"), parse_year("2019/20")}
 
 
 def test_the_repository_data_is_valid():
-    book = load_workbook()
-    assert [str(p) for p in book.problems if p.level == "error"] == []
+    book = load_workbook(paths.DATA_DIR)
+    assert [str(p) for p in book.problems if p.is_error] == []
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -96,7 +97,7 @@ def test_byte_order_mark_and_windows_line_endings_are_accepted(good_data):
     narrative = good_data / "2019-20" / "narrative" / "resources.md"
     narrative.write_bytes(narrative.read_bytes().replace(b"\n", b"\r\n"))
     book = load_workbook(good_data)
-    assert book.problems == []
+    assert list(book.problems) == []
     assert str(book.data(parse_year("2019/20")).get("spend_total").value) == "2.1"
 
 

@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from essex_report import brand, chart_style, webpage
+from essex_report.charts import style as chart_style
+from essex_report.config import load_brand
 from essex_report.errors import BuildError, ReportError
+from essex_report.render import brand, webpage
+from tests import repo as paths
 
 SVG = (
     '<svg id="chart-1" role="img" aria-label="Bar chart. Adults: £668m &amp; &lt;b&gt;x&lt;/b&gt;"'
@@ -62,13 +65,13 @@ QUARTO = (
 
 def publish(html: str) -> BeautifulSoup:
     return BeautifulSoup(
-        webpage.publish(html, "/* brand */", "Essex County Council"), "html.parser"
+        webpage.make_page(html, "/* brand */", "Essex County Council"), "html.parser"
     )
 
 
 @pytest.mark.parametrize("figure", [PANDOC, QUARTO], ids=["pandoc", "quarto"])
 def test_both_renderers_pages_become_the_same_page(figure):
-    raw = webpage.publish(page(figure), "/* brand */", "Essex County Council")
+    raw = webpage.make_page(page(figure), "/* brand */", "Essex County Council")
     soup = BeautifulSoup(raw, "html.parser")
     body = [child.name for child in soup.body.children if child.name]
     assert body == ["a", "header", "main", "footer"]  # skip link, banner, main, colophon
@@ -104,7 +107,7 @@ def test_headers_are_scoped_and_wide_tables_scroll_in_a_named_region():
 def test_text_of_the_data_stays_text():
     """Escaped text is written back escaped; text that looks like the chart's placeholder is
     not replaced by a chart; the SVG's text and label stay text."""
-    html = webpage.publish(page(PANDOC), "", "Essex County Council")
+    html = webpage.make_page(page(PANDOC), "", "Essex County Council")
     assert "<script" not in html and html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3
     assert html.count('&lt;essex-report-chart n="0"&gt;') == 2
     assert html.count("<svg") == 1
@@ -124,20 +127,20 @@ def test_text_of_the_data_stays_text():
 )
 def test_a_chart_that_is_more_than_a_drawing_is_refused(svg, why):
     with pytest.raises(BuildError, match=re.escape(why)):
-        webpage.publish(page(PANDOC, svg), "", "Essex County Council")
+        webpage.make_page(page(PANDOC, svg), "", "Essex County Council")
 
 
 def test_two_charts_with_one_id_are_refused():
     html = page(PANDOC + PANDOC)
     with pytest.raises(BuildError, match="two charts in the page have the id chart-1"):
-        webpage.publish(html, "", "Essex County Council")
+        webpage.make_page(html, "", "Essex County Council")
 
 
 # --- The brand's CSS --------------------------------------------------------------------------
 
 
 def test_the_brand_css_embeds_lato_and_names_every_colour():
-    found = brand.load_brand()
+    found = load_brand(paths.ROOT / "_brand.yml")
     css = brand.css(found, chart_style.font_dir())
     faces = re.findall(r"@font-face \{[^}]*\}", css)
     assert len(faces) == 4 and all('src: url("data:font/ttf;base64,' in f for f in faces)
@@ -149,7 +152,7 @@ def test_the_brand_css_embeds_lato_and_names_every_colour():
 
 
 def test_a_brand_text_colour_below_4_5_to_1_is_refused(tmp_path: Path):
-    from essex_report import paths
+    from tests import repo as paths
 
     text = (paths.ROOT / "_brand.yml").read_text(encoding="utf-8")
     weak = tmp_path / "_brand.yml"
@@ -159,7 +162,7 @@ def test_a_brand_text_colour_below_4_5_to_1_is_refused(tmp_path: Path):
     with pytest.raises(
         ReportError, match=r"link #28A197 .* contrast of 3\.\d\d:1; text needs 4\.5:1"
     ):
-        brand.css(brand.load_brand(weak), chart_style.font_dir())
+        brand.css(load_brand(weak), chart_style.font_dir())
     assert round(brand.contrast("#FFDD00", "#0B0C0C"), 1) == 14.5  # the focus bar on yellow
 
 

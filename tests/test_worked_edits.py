@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from essex_report import paths
+from tests import repo as paths
 
 from .conftest import essex_report
 from .test_end_to_end import visible_text
@@ -59,7 +59,7 @@ def add_words_with_a_figure(nb) -> None:
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("home")
-    for name in ("data", "notebooks", "report/styles"):
+    for name in ("data", "notebooks", "styles"):
         shutil.copytree(paths.ROOT / name, home / name)
     shutil.copy(paths.QUARTO_CONFIG, home / "_quarto.yml")
     shutil.copy(paths.ROOT / "_brand.yml", home / "_brand.yml")  # the PDF's brand
@@ -128,7 +128,7 @@ def test_a_markdown_cell_prints_and_registers_its_figures(html, pdf, register):
 
 def test_a_figure_typed_in_a_markdown_cell_stops_the_build_naming_notebook_and_cell(tmp_path):
     home = tmp_path / "home"
-    for name in ("data", "notebooks", "report/styles"):
+    for name in ("data", "notebooks", "styles"):
         shutil.copytree(paths.ROOT / name, home / name)
     shutil.copy(paths.QUARTO_CONFIG, home / "_quarto.yml")
     typed = nbformat.v4.new_markdown_cell("Over the year we spent £668m on adults.")

@@ -9,8 +9,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from essex_report.brand import contrast
-from essex_report.browser import axe_script
+from essex_report.render.brand import contrast
+from essex_report.review.browser import axe_script
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 BEST_PRACTICE = ["region", "landmark-one-main"]

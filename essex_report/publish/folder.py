@@ -40,7 +40,8 @@ YEAR_ENTRIES = {
 FAILED = "failed"  # failed/<year>/: executed notebooks of the last failed build of a year
 # In the repository's report/ folder: tracked files, Quarto's own output folder and the PNGs of
 # `make screenshots`: kept, never touched.
-REPOSITORY_ENTRIES = {"README.md", "_book", "screenshots"}
+# ("styles": where the house style lived before 0.2; a checkout keeps its untracked brand.typ.)
+REPOSITORY_ENTRIES = {"README.md", "_book", "screenshots", "styles"}
 YEAR_FOLDER = re.compile(r"[0-9]{4}-[0-9]{2}")
 OWNER = "owner.lock"  # inside a build folder, locked by the build that owns it
 

@@ -57,10 +57,10 @@ class _Formatter(HTMLFormatter):
 
 def finish(path: Path, stylesheet: str, wordmark: str) -> None:
     """Rewrite a rendered HTML file in place as the published page."""
-    path.write_text(publish(path.read_text(encoding="utf-8"), stylesheet, wordmark), "utf-8")
+    path.write_text(make_page(path.read_text(encoding="utf-8"), stylesheet, wordmark), "utf-8")
 
 
-def publish(html: str, stylesheet: str, wordmark: str) -> str:
+def make_page(html: str, stylesheet: str, wordmark: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
     if soup.body is None or soup.head is None:
         raise BuildError("the renderer wrote an HTML page without <head> or <body>")

@@ -79,7 +79,7 @@ def _failure(outcome: workers.Outcome, failed_dir: Path | None) -> BuildError:
             "with essex-report: cell-timeout in _quarto.yml or build --cell-timeout)"
         )
     elif outcome.kind == "died":
-        what = f"stopped in cell {cell}: its worker died (killed, or out of memory)"
+        what = f"stopped in cell {cell}: the process running it died (killed, or out of memory)"
     else:
         what = f"could not be run: {outcome.ename}: {message[:200]}"
     return BuildError(f"notebook {task.name} {what}{kept}")

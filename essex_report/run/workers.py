@@ -7,6 +7,7 @@ started (and nothing else)."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -18,6 +19,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+PR_SET_PDEATHSIG = 1  # prctl(2)
 GRACE = 10  # seconds past the cell time limit before a worker that did not stop is killed
 _running: dict[int, BaseProcess] = {}  # pid -> the workers this process started, still running
 
@@ -59,15 +61,31 @@ def preload() -> None:
     style.preload()
 
 
-def _child(task: Task, conn: Connection) -> None:
+def _die_with(parent: int) -> None:
+    """Linux: this worker is killed when the build that forked it dies, however it dies (a
+    SIGKILL runs no handler that could stop it); elsewhere the build stops it itself."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build died before the line above ran
+        os._exit(1)
+
+
+def _child(task: Task, conn: Connection, parent: int) -> None:
     """The forked worker: run the notebook with Papermill and the project's engine, report."""
-    import papermill
+    import papermill  # imported before the fork (preload): this costs nothing here
     from papermill.exceptions import PapermillExecutionError
 
     from essex_report.run.engine import CellFailed, register
 
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with(parent)
+    # Nothing of the build's open files stays open here: its locks (the year's, its build
+    # folder's) must end with the build, not with the last of its workers.
+    own = conn.fileno()
+    os.closerange(3, own)
+    os.closerange(own + 1, os.sysconf("SC_OPEN_MAX"))
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # the parent's handlers
+        signal.signal(signum, signal.SIG_DFL)
     devnull = os.open(os.devnull, os.O_WRONLY)  # a worker never writes to the terminal
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
@@ -120,7 +138,9 @@ def run(
             while pending and len(live) < max(1, jobs):
                 task = pending.pop(0)
                 parent, child = context.Pipe(duplex=False)
-                process = context.Process(target=_child, args=(task, child), daemon=True)
+                process = context.Process(
+                    target=_child, args=(task, child, os.getpid()), daemon=True
+                )
                 process.start()
                 child.close()
                 assert process.pid is not None
