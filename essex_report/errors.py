@@ -23,6 +23,16 @@ class BuildError(ReportError):
     """The build could not finish; the last good report is untouched."""
 
 
+class NotebookError(BuildError):
+    """A chapter notebook the build stops at: `notebook` (as _quarto.yml lists it) and
+    `detail`, what went wrong where in it ("cell 4: ..."); `validate` lists it as a problem of
+    that notebook."""
+
+    def __init__(self, notebook: str, detail: str, message: str | None = None):
+        super().__init__(message or f"notebook {notebook}, {detail}")
+        self.notebook, self.detail = notebook, detail
+
+
 class Level(Enum):
     """An error stops a build; a warning is reported only."""
 

@@ -19,7 +19,7 @@ from essex_report.data.model import Workbook
 from essex_report.document import front, register
 from essex_report.document.completeness import unprinted_values, unprinted_words
 from essex_report.document.stitch import Chapter, Stitched, stitch_notebook, write_document
-from essex_report.errors import BuildError, Problem, Reason, raise_for
+from essex_report.errors import NotebookError, Problem, Reason, raise_for
 from essex_report.project import Project
 from essex_report.publish.folder import (
     build_folder,
@@ -164,8 +164,8 @@ def validate_year(project: Project, book: Workbook, year: FinancialYear) -> list
         try:
             executed = run_notebooks(project, year, into, None, project.config.cell_timeout)
             stitched = stitch(project, executed)
-        except BuildError as error:
-            return [Problem("notebooks", str(error), reason=Reason.NOTEBOOK)]
+        except NotebookError as error:
+            return [Problem(error.notebook, error.detail, reason=Reason.NOTEBOOK)]
     return unprinted_words(book, year, stitched.printed) + unprinted_values(
         book, year, stitched.registered()
     )

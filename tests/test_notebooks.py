@@ -62,7 +62,7 @@ def test_notebooks_compose_and_the_package_computes(path: Path):
 
 
 def test_quarto_config_lists_every_notebook_the_pipeline_runs():
-    config = load_config()
+    config = load_config(paths.QUARTO_CONFIG)
     listed = [paths.ROOT / c for c in config.chapters]
     assert sorted(listed) == NOTEBOOKS
     assert config.lang == "en-GB" and config.toc

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from tests import repo as paths
+
 from .conftest import Built
 from .reading import compact, numbered, read_pdf, squeeze
 
@@ -133,7 +135,6 @@ CHART = (
 def test_a_chart_keeps_its_data_wherever_it_falls(tmp_path):
     """Charts at every height of the page (more words before each): none is parted from its
     data, whose table would otherwise start the next page on its own."""
-    from essex_report.config import load_config
     from essex_report.render.base import render_folder
     from essex_report.render.builtin import BuiltinRenderer
 
@@ -151,7 +152,7 @@ def test_a_chart_keeps_its_data_wherever_it_falls(tmp_path):
         document.write_text(
             "---\ntitle: Charts\nlang: en-GB\n---\n\n# Charts\n\n" + "\n".join(sections)
         )
-        pages = read_pdf(BuiltinRenderer().render(document, load_config(), ["pdf"])["pdf"]).pages
+        pages = read_pdf(BuiltinRenderer().render(document, paths.PROJECT, ["pdf"])["pdf"]).pages
     assert len(pages) > 5
     for k in range(1, 25):
         page = next(p for p in pages if f"Chart {k} " in p or p.endswith(f"Chart {k}"))
@@ -159,7 +160,6 @@ def test_a_chart_keeps_its_data_wherever_it_falls(tmp_path):
 
 
 def test_a_long_table_breaks_with_its_header_on_every_page(tmp_path):
-    from essex_report.config import load_config
     from essex_report.render.base import render_folder
     from essex_report.render.builtin import BuiltinRenderer
 
@@ -168,7 +168,7 @@ def test_a_long_table_breaks_with_its_header_on_every_page(tmp_path):
     with render_folder() as folder:
         document = folder / "long.md"
         document.write_text(f"---\ntitle: Long\nlang: en-GB\n---\n\n# Tables\n\nWords.\n\n{table}")
-        pages = read_pdf(BuiltinRenderer().render(document, load_config(), ["pdf"])["pdf"]).pages
+        pages = read_pdf(BuiltinRenderer().render(document, paths.PROJECT, ["pdf"])["pdf"]).pages
     holding = [p for p in pages if "Row " in p]
     assert len(holding) >= 3 and "A long table" in holding[0]
     # no row without its header: the header row starts every page the table runs onto

@@ -48,6 +48,7 @@ def home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("workbook")
     for name in ("data", "notebooks", "styles"):
         shutil.copytree(paths.ROOT / name, home / name)
+    (home / "report").mkdir()
     for name in ("_quarto.yml", "_quarto-chapter.yml", "_brand.yml", "report/README.md"):
         shutil.copy(paths.ROOT / name, home / name)
     return home
@@ -331,7 +332,6 @@ def tiny(request, tmp_path_factory) -> Path:
 
     import matplotlib
 
-    from essex_report.config import load_config
     from essex_report.render.base import render_folder
     from essex_report.render.builtin import BuiltinRenderer
     from essex_report.render.quarto import QuartoRenderer
@@ -342,13 +342,16 @@ def tiny(request, tmp_path_factory) -> Path:
         renderer = BuiltinRenderer()
     fonts = tmp_path_factory.mktemp("fonts")  # a font no system here has
     shutil.copy(Path(matplotlib.get_data_path()) / "fonts/ttf/STIXGeneral.ttf", fonts)
-    config = dataclasses.replace(load_config(), font_paths=(fonts,))
+    project = paths.PROJECT.with_config(
+        dataclasses.replace(paths.PROJECT.config, font_paths=(fonts,))
+    )
     out = tmp_path_factory.mktemp(request.param)
     with render_folder() as folder:
         (folder / "tiny_files").mkdir()
         (folder / "tiny_files" / "chart.svg").write_text(SVG)
         (folder / "tiny.md").write_text(TINY, encoding="utf-8")
-        for path in renderer.render(folder / "tiny.md", config, ["html", "pdf", "docx"]).values():
+        wanted = ["html", "pdf", "docx"]
+        for path in renderer.render(folder / "tiny.md", project, wanted).values():
             shutil.copy(path, out)
     return out
 

@@ -22,7 +22,7 @@ import yaml
 from nbconvert.preprocessors import TagRemovePreprocessor
 from nbformat import NotebookNode
 
-from essex_report.errors import BuildError, ReportError
+from essex_report.errors import NotebookError, ReportError
 from essex_report.notebook.markup import escape
 from essex_report.notebook.parts import PAYLOAD_MIME, Payload, PayloadError, Printed
 from essex_report.run.reader import ADDED_TAGS, HIDDEN_TAGS, META, cell_options, source, tags
@@ -73,6 +73,18 @@ class Stitched:
 
 
 @dataclass(frozen=True)
+class Where:
+    """A cell being stitched, for messages: its notebook and its number."""
+
+    notebook: str
+    cell: object
+
+    def error(self, what: str) -> NotebookError:
+        """`what` follows "cell 3" (": ..." or " shows ...")."""
+        return NotebookError(self.notebook, f"cell {self.cell}{what}")
+
+
+@dataclass(frozen=True)
 class Chapter:
     """One executed notebook being stitched: its name for messages and its cell options."""
 
@@ -98,14 +110,14 @@ def publishable(nb: NotebookNode) -> NotebookNode:
 def stitch_notebook(nb: NotebookNode, chapter: Chapter, into: Stitched) -> None:
     """Append one executed notebook's publishable content to `into`."""
     for cell in publishable(nb).cells:
-        where = f"notebook {chapter.name}, cell {cell.metadata.get(NUMBER, '?')}"
+        where = Where(chapter.name, cell.metadata.get(NUMBER, "?"))
         if cell.cell_type == "markdown":
             _markdown_cell(cell, where, into)
             continue
         try:
             options, code = cell_options(source(cell))
         except ReportError as error:
-            raise BuildError(f"{where}: {error}") from None
+            raise where.error(f": {error}") from None
         options = {**chapter.defaults, **options}
         if options.get("include") is False:
             continue
@@ -118,32 +130,30 @@ def stitch_notebook(nb: NotebookNode, chapter: Chapter, into: Stitched) -> None:
             _output(output, options, f"{stem}-{index}", where, into)
 
 
-def _markdown_cell(cell: NotebookNode, where: str, into: Stitched) -> None:
+def _markdown_cell(cell: NotebookNode, where: Where, into: Stitched) -> None:
     recorded = cell.metadata.get(META)
     if recorded is None:
         if "{{" in source(cell):
-            raise BuildError(f"{where}: its placeholders were not filled; run it with the build")
+            raise where.error(": its placeholders were not filled; run it with the build")
         into.add(source(cell))
         return
     payload = _payload(recorded.get("payload"), where)
     into.add(source(cell), payload.figures)
 
 
-def _payload(record: object, where: str) -> Payload:
+def _payload(record: object, where: Where) -> Payload:
     try:
         return Payload.from_json(record)
     except PayloadError as error:
-        raise BuildError(
-            f"{where}: its output is not one the notebook API makes ({error})"
-        ) from None
+        raise where.error(f": its output is not one the notebook API makes ({error})") from None
 
 
 def _output(
-    output: dict[str, Any], options: dict[str, Any], stem: str, where: str, into: Stitched
+    output: dict[str, Any], options: dict[str, Any], stem: str, where: Where, into: Stitched
 ) -> None:
     kind = output["output_type"]
     if kind == "error":
-        raise BuildError(f"{where}: {output['ename']}: {output['evalue']}")
+        raise where.error(f": {output['ename']}: {output['evalue']}")
     if kind not in ("display_data", "execute_result"):
         return  # streams: logs and warnings are not part of the publication
     data = output.get("data", {})
@@ -153,13 +163,13 @@ def _output(
         # A chart drawn in the notebook itself: it needs the cell's caption and alt text.
         _figure(data, options.get("fig-cap", ""), options.get("fig-alt", ""), stem, where, into)
     elif "text/markdown" in data:
-        raise BuildError(
-            f"{where} shows Markdown that the notebook API did not make, so its figures would "
+        raise where.error(
+            " shows Markdown that the notebook API did not make, so its figures would "
             "be neither checked nor registered; show words with report.words(...)"
         )
     elif "text/html" in data:
-        raise BuildError(
-            f"{where} shows HTML, which the PDF cannot print; show a table with "
+        raise where.error(
+            " shows HTML, which the PDF cannot print; show a table with "
             "report.table(...) or hide the cell with '#| include: false'"
         )
     # text/plain alone (a value left at the end of a cell) is not part of the publication
@@ -170,7 +180,7 @@ def _part(
     data: dict[str, Any],
     options: dict[str, Any],
     stem: str,
-    where: str,
+    where: Where,
     into: Stitched,
 ) -> None:
     into.printed.update(part.printed)
@@ -196,12 +206,12 @@ def _figure(
     caption: str,
     alt: str,
     stem: str,
-    where: str,
+    where: Where,
     into: Stitched,
     figures: Iterable[Printed] = (),
 ) -> None:
     if not alt:
-        raise BuildError(f"{where}: a chart has no alt text; add '#| fig-alt: ...' to the cell")
+        raise where.error(": a chart has no alt text; add '#| fig-alt: ...' to the cell")
     if "image/svg+xml" in data:
         path, content = f"{stem}.svg", _text(data["image/svg+xml"]).encode()
     else:

@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-from essex_report.errors import BuildError, shown
+from essex_report.errors import NotebookError, shown
 from essex_report.project import Project
 from essex_report.run import workers
 from essex_report.run.reader import read_notebook
@@ -58,7 +58,7 @@ def run_notebooks(
     return [task.output for task in tasks]
 
 
-def _failure(outcome: workers.Outcome, failed_dir: Path | None) -> BuildError:
+def _failure(outcome: workers.Outcome, failed_dir: Path | None) -> NotebookError:
     """One line for a notebook that failed, with the executed notebook kept for inspection."""
     task = outcome.task
     kept = ""
@@ -71,8 +71,9 @@ def _failure(outcome: workers.Outcome, failed_dir: Path | None) -> BuildError:
     message = first[0] if first else ""
     if outcome.kind == "error":
         what = f"failed in cell {cell}: {outcome.ename}: {message}"
-    elif outcome.kind == "refused":
-        return BuildError(f"notebook {task.name}, cell {cell}: {message}{kept}")
+    elif outcome.kind == "refused":  # a Markdown cell: said as a problem of the file
+        what = f"cell {cell}: {message}"
+        return NotebookError(task.name, what, f"{task.name}: {what}{kept}")
     elif outcome.kind == "timeout":
         what = (
             f"cell {cell} ran for more than {task.timeout} s and was stopped (raise the limit "
@@ -82,4 +83,4 @@ def _failure(outcome: workers.Outcome, failed_dir: Path | None) -> BuildError:
         what = f"stopped in cell {cell}: the process running it died (killed, or out of memory)"
     else:
         what = f"could not be run: {outcome.ename}: {message[:200]}"
-    return BuildError(f"notebook {task.name} {what}{kept}")
+    return NotebookError(task.name, what, f"notebook {task.name} {what}{kept}")
