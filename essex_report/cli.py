@@ -33,7 +33,7 @@ def project_of(args: argparse.Namespace) -> Project:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    # The pipeline imports the renderers and the web page step: only `build` pays for them.
+    # costly to import (the renderers, the web page step): only `build` pays for them
     from essex_report.publish.folder import check_output_folder
     from essex_report.render.select import choose_renderer
 

@@ -122,3 +122,11 @@ def test_print_is_a4_with_table_headers_and_tiles_printed(browser, pages, tmp_pa
         for p in PdfReader(pdf).pages
     }
     assert sizes == {(595, 842)}
+
+
+def test_screenshots_need_a_built_report(tmp_path):
+    from essex_report.errors import ReportError
+    from essex_report.review.screenshots import take
+
+    with pytest.raises(ReportError, match="no built report in"):
+        take(tmp_path, tmp_path / "shots")

@@ -361,3 +361,12 @@ def test_every_real_chart_draws_lengths_proportional_to_its_values():
             slot = (centres[-1] - centres[0]) / (at[-1] - at[0])
             for centre, start in zip(centres, at, strict=True):
                 assert centre - centres[0] == pytest.approx((start - at[0]) * slot, abs=0.01)
+
+
+def test_bars_are_drawn_with_their_ids_and_text_as_text():
+    from essex_report.charts.draw import draw_bars
+
+    points = [Point("A", Decimal(3), "count", "3"), Point("B", Decimal(6), "count", "6")]
+    svg, width, height = draw_bars(points, ["A", "B"], [""], "count", "chart-x", "Alt text")
+    assert 'id="chart-x-bar-0"' in svg and 'id="chart-x-bar-1"' in svg
+    assert ">6<" in svg.replace(" ", "") and width > 0 and height > 0

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from essex_report.publish.page import visible_text
 from tests import repo as paths
 
 from .conftest import essex_report
@@ -32,28 +32,6 @@ def html(built) -> str:
 def pdf_text(built) -> str:
     reader = PdfReader(built / "annual-report.pdf")
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
-
-
-def visible_text(html: str) -> str:
-    class Text(HTMLParser):
-        def __init__(self):
-            super().__init__()
-            self.parts: list[str] = []
-            self.skip = 0
-
-        def handle_starttag(self, tag, attrs):
-            self.skip += tag in ("style", "script")
-
-        def handle_endtag(self, tag):
-            self.skip -= tag in ("style", "script")
-
-        def handle_data(self, data):
-            if not self.skip:
-                self.parts.append(data)
-
-    parser = Text()
-    parser.feed(html)
-    return re.sub(r"\s+", " ", " ".join(parser.parts))
 
 
 def test_outputs_are_in_place(built):
@@ -282,3 +260,21 @@ def test_tables_say_the_basis_in_a_word_and_the_register_keeps_the_notes(built, 
         r["indicator"]: r for r in csv.DictReader((built / "figures.csv").open(encoding="utf-8"))
     }
     assert rows["savings_four_years"]["note"].startswith("no qualifier; total for the last four")
+
+
+def test_the_executed_notebooks_read_as_the_chapters_the_report_prints(built, html):
+    """Markdown cells are filled where the code runs: no placeholder is left, and what a
+    notebook shows is what the report prints."""
+    import nbformat
+
+    from essex_report.run.reader import source
+
+    folder = built / "notebooks"
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            assert "{{" not in source(cell), f"{path.name}: {source(cell)[:60]}"
+    achievements = nbformat.read(folder / "achievements.ipynb", as_version=4)
+    headings = [source(c) for c in achievements.cells if c.cell_type == "markdown"]
+    assert "# 2019/20 achievements at a glance" in headings
+    assert "2019/20 achievements at a glance" in visible_text(html)

@@ -18,7 +18,7 @@ from essex_report.years import parse_year
 from tests import repo as paths
 
 from .conftest import essex_report
-from .reading import read_pdf
+from .documents import read_pdf
 from .test_end_to_end import visible_text
 
 Y = parse_year

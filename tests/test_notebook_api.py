@@ -116,3 +116,21 @@ def test_a_key_figure_keeps_the_qualifier_its_note_gives():
     assert qualifier("overall total") == "" and qualifier("no qualifier") == ""
     tiles = open_year("2019/20").key_figures("at-a-glance/aim-2.md").markdown
     assert "[circa 3,500]{.number}" in tiles and "[over 250]{.number}" in tiles
+
+
+def test_the_api_s_pieces_compose_without_a_class_chain(good_data):
+    """Year composes the modules; each can be used on its own with the year's figures."""
+    from essex_report.data.load import load_workbook
+    from essex_report.notebook import charting, funding, sources, tables
+    from essex_report.notebook.figures import Figures
+    from essex_report.notebook.year import Year as YearClass
+    from essex_report.years import parse_year
+
+    year = parse_year("2019/20")
+    figures = Figures(load_workbook(good_data, year), year)
+    assert figures.change("broadband_premises_enabled").delta == 2975
+    assert tables.table(figures, ["spend_total"], "t").figures[0].text == "£2.1bn"
+    assert charting.breakdown_chart(figures, ["qualification_level3"])[0].kind == "chart"
+    assert funding.funding_chart(figures)  # the published shares, as a chart of three bars
+    assert "Annual Report 2019/20" in sources.sources_list(figures).markdown
+    assert not issubclass(YearClass, Figures)  # composed, not inherited

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from tests import repo as paths
 
 from .conftest import Built
-from .reading import compact, numbered, read_pdf, squeeze
+from .documents import compact, numbered, read_pdf, squeeze
 
 TITLE = "Essex County Council Annual Report 2019/20"
 

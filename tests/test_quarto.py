@@ -25,7 +25,7 @@ import pytest
 from tests import repo as paths
 
 from .conftest import Built, path_without_quarto
-from .reading import A4, compact, numbered, read_page, read_pdf, squeeze
+from .documents import A4, compact, numbered, read_page, read_pdf, squeeze
 
 # The Quarto commands the README gives, run here as written (`quarto` is the Quarto found).
 RENDER_PROJECT = "quarto render"
@@ -165,12 +165,12 @@ def both(builtin_2019, quarto_2019) -> dict:
 
 def test_the_same_headings(both):
     (b_html, b_pdf), (q_html, q_pdf) = both["builtin"], both["quarto"]
-    assert b_html.headings == q_html.headings and len(q_html.headings) > 90
+    assert b_html.heading_texts == q_html.heading_texts and len(q_html.heading_texts) > 90
     assert b_pdf.outline == q_pdf.outline
     # the PDF's bookmarks are the page's headings, in order (not the title and contents);
     # pandoc's HTML prints typographic apostrophes, Typst's bookmarks plain ones
     bookmarks = [title for _, title, _ in q_pdf.outline]
-    assert bookmarks == [h.replace("\u2019", "'") for h in q_html.headings[2:]]
+    assert bookmarks == [h.replace("\u2019", "'") for h in q_html.heading_texts[2:]]
 
 
 def test_the_same_figures(builtin_2019, quarto_2019, both):
@@ -285,7 +285,7 @@ def chapter(home, quarto) -> tuple[Path, bool]:
 def test_a_chapter_renders_for_a_year_and_leaves_the_notebook_as_stored(chapter, home):
     executed, rebuilt_the_year = chapter
     html = read_page(executed.with_suffix(".html"))
-    assert "Resources" in html.headings and not rebuilt_the_year
+    assert "Resources" in html.heading_texts and not rebuilt_the_year
     assert len(html.alts) >= 4 and any("2020/21" in alt for alt in html.alts)
     assert all(s.startswith("data:") for s in html.sources)
     pdf = read_pdf(executed.with_suffix(".pdf"))

@@ -196,3 +196,38 @@ def test_a_key_figures_qualifier_is_set_apart_and_kept_in_order():
     over, plain = soup.select(".key-figure .number")
     assert over.select_one(".qualifier").text == "over" and over.text == "over 375,000"
     assert plain.select_one(".qualifier") is None and plain.text == "14,975"
+
+
+def test_one_reader_sees_a_page_s_words_headings_and_what_it_loads():
+    from essex_report.publish.page import read_html, visible_text
+
+    page = read_html(
+        '<html><head><title>T</title><meta name="description" content="A  report">'
+        "<style>p{}</style></head><body><h2>Money &amp; more</h2><p>£2.1bn\xa0spent</p>"
+        '<script src="https://x.example/a.js">alert(1)</script><img src="i.png" alt="A chart">'
+        "<table><caption>Spending</caption></table></body></html>"
+    )
+    assert page.text == "Money & more £2.1bn spent Spending"
+    assert page.headings == [(2, "Money & more")] and page.captions == ["Spending"]
+    assert page.sources == ["https://x.example/a.js", "i.png"] and page.alts == ["A chart"]
+    assert page.description == "A report" and "script" in page.tags
+    with pytest.raises(ValueError, match="no <body>"):
+        visible_text("<p>no body</p>")
+
+
+def test_the_index_lists_every_built_year_newest_first(tmp_path):
+    from essex_report.project import Project
+    from essex_report.publish.index import write_index
+
+    for slug in ("2018-19", "2019-20"):
+        (tmp_path / slug).mkdir()
+        (tmp_path / slug / "annual-report.html").write_text("<html></html>")
+    (tmp_path / "2019-20" / "annual-report.pdf").write_bytes(b"%PDF")
+    from essex_report.years import parse_year
+
+    years = [parse_year("2018/19"), parse_year("2019/20"), parse_year("2020/21")]
+    path = write_index(Project(output_dir=tmp_path), years, {"2019/20": "Organisation Strategy"})
+    html = path.read_text()
+    assert html.index("2019/20") < html.index("2018/19") and "2020/21" not in html
+    assert '<a href="2019-20/annual-report.pdf">PDF</a>' in html
+    assert "2018-19/annual-report.pdf" not in html

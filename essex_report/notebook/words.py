@@ -65,13 +65,14 @@ class Words:
         under: tuple[int, str] | None = None
         lines = []
         for line in text.split("\n"):
-            found = HEADING_LINE.match(line)
-            if found:
-                under = (len(found[1]), re.sub(r"\\(.)", r"\1", found[2]))
             try:
-                lines.append(self.fill(line, figures, under, markup=False))
+                filled = self.fill(line, figures, under, markup=False)
             except ReportError as error:  # an unknown indicator, a year not written right
                 raise CellProblem(str(error)) from None
+            found = HEADING_LINE.match(filled)
+            if found:  # the heading as printed: the stitcher registers figures under it
+                under = (len(found[1]), re.sub(r"\\(.)", r"\1", found[2]))
+            lines.append(filled)
         typed = typed_figures(text, self.figures.data, None, self.figures.catalogue)
         if typed:
             raise CellProblem(typed[0])

@@ -29,7 +29,6 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
-from papermill.engines import Engine, papermill_engines
 
 from essex_report.errors import ReportError
 from essex_report.notebook.year import opened_year
@@ -219,11 +218,56 @@ def fill_markdown(cell: NotebookNode, number: int) -> None:
     }
 
 
-class EssexEngine(Engine):
-    """Papermill's engine interface, over CellShell."""
+class EssexEngine:
+    """Papermill's engine interface (papermill.engines.Engine's), over CellShell.
+
+    Papermill imports this module when it loads its engines' entry points, so nothing of
+    Papermill is imported here at module level (it would be an import cycle): the interface
+    is written out, with Papermill's execution manager imported when a notebook runs."""
 
     @classmethod
-    def execute_managed_notebook(  # type: ignore[override]
+    def execute_notebook(
+        cls,
+        nb: NotebookNode,
+        kernel_name: str,
+        output_path: str | None = None,
+        progress_bar: bool = True,
+        log_output: bool = False,
+        autosave_cell_every: int = 30,
+        **kwargs: Any,
+    ) -> NotebookNode:
+        """As Engine.execute_notebook: the run wrapped in Papermill's execution manager."""
+        from papermill.engines import NotebookExecutionManager  # see the class docstring
+
+        nb_man = NotebookExecutionManager(
+            nb,
+            output_path=output_path,
+            progress_bar=progress_bar,
+            log_output=log_output,
+            autosave_cell_every=autosave_cell_every,
+        )
+        nb_man.notebook_start()
+        try:
+            cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+        finally:
+            nb_man.cleanup_pbar()
+            nb_man.notebook_complete()
+        return nb_man.nb  # type: ignore[no-any-return]
+
+    @classmethod
+    def nb_kernel_name(cls, nb: NotebookNode, name: str | None = None) -> str:
+        from papermill.utils import nb_kernel_name  # see the class docstring
+
+        return nb_kernel_name(nb, name)  # type: ignore[no-any-return]
+
+    @classmethod
+    def nb_language(cls, nb: NotebookNode, language: str | None = None) -> str:
+        from papermill.utils import nb_language  # see the class docstring
+
+        return nb_language(nb, language)  # type: ignore[no-any-return]
+
+    @classmethod
+    def execute_managed_notebook(
         cls,
         nb_man: Any,
         kernel_name: str,
@@ -271,4 +315,6 @@ class EssexEngine(Engine):
 def register() -> None:
     """Make the engine known to Papermill in this process (the entry point does it for the
     papermill command)."""
+    from papermill.engines import papermill_engines  # see EssexEngine's docstring
+
     papermill_engines.register("essex", EssexEngine)

@@ -51,12 +51,14 @@ class Outcome:
 
 def preload() -> None:
     """Import what every notebook imports, once, before workers are forked."""
-    import IPython.core.interactiveshell  # noqa: F401  (imported to be inherited)
+    # costly to import (IPython, matplotlib, Papermill): only commands that run notebooks
+    # pay for them, once, before the fork
+    import IPython.core.interactiveshell  # noqa: F401
     import matplotlib_inline.backend_inline  # noqa: F401
     import papermill  # noqa: F401
 
-    import essex_report.notebook  # noqa: F401
-    from essex_report.charts import style
+    import essex_report.notebook  # noqa: F401  (costly: imported before the fork)
+    from essex_report.charts import style  # costly: imported before the fork
 
     style.preload()
 
@@ -76,7 +78,7 @@ def _child(task: Task, conn: Connection, parent: int) -> None:
     import papermill  # imported before the fork (preload): this costs nothing here
     from papermill.exceptions import PapermillExecutionError
 
-    from essex_report.run.engine import CellFailed, register
+    from essex_report.run.engine import CellFailed, register  # imported before the fork
 
     _die_with(parent)
     # Nothing of the build's open files stays open here: its locks (the year's, its build
