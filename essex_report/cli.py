@@ -131,14 +131,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         to_find = book.data(checked).listed - set(book.data(checked).values)
         if to_find:
             print(f"{checked}: {len(to_find)} figures still to find (rows without a value)")
-    checked = year.label if year else f"{len(book.years)} years"
+    scope = year.label if year else f"{len(book.years)} years"
     if errors:
         print(
-            f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the data ({checked})",
+            f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the data ({scope})",
             file=sys.stderr,
         )
         return 1
-    print(f"data OK ({checked})")
+    print(f"data OK ({scope})")
     return 0
 
 

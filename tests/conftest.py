@@ -21,6 +21,17 @@ FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "good"
 
 
+# Fixtures that build a report: a test that uses one is an end-to-end test whatever its marks.
+BUILDS = {"builtin_2019", "built_2019", "built_all", "previous", "quarto_2019", "built", "both"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test-fast` (-m "not e2e") must never pay for a build by accident."""
+    for item in items:
+        if BUILDS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture
 def good_data(tmp_path: Path) -> Path:
     """A writable copy of the small valid data set."""

@@ -18,6 +18,8 @@ from tests import repo as paths
 
 from .webcheck import NARROW, Audit, audit, indicator
 
+pytestmark = pytest.mark.e2e  # builds reports or runs notebooks
+
 
 @pytest.fixture(scope="module")
 def pages(built_all) -> dict[str, Path]:

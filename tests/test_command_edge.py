@@ -19,6 +19,7 @@ from tests import repo as paths
 from .builds import reuse_executed
 
 
+@pytest.mark.e2e
 def test_relative_paths_are_read_where_the_command_runs(good_data, tmp_path):
     """A relative --data-dir was validated in the caller's folder, but the notebooks read the
     repository's data/: the report showed other figures than the ones checked, at exit 0."""
@@ -89,6 +90,7 @@ def test_a_read_only_output_folder_is_one_line(good_data, tmp_path, unwritable, 
     )
 
 
+@pytest.mark.e2e
 def test_a_full_disk_is_one_line_and_keeps_the_last_good_report(
     built_2019, tmp_path, monkeypatch, unwritable, capsys
 ):

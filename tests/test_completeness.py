@@ -74,6 +74,7 @@ def test_values_no_chapter_prints_are_listed_with_file_and_line():
     ]
 
 
+@pytest.mark.e2e
 def test_a_renamed_section_stops_the_build(real_data, tmp_path):
     path = real_data / "2019-20" / "narrative" / "resources.md"
     path.write_text(
@@ -90,6 +91,7 @@ def test_a_renamed_section_stops_the_build(real_data, tmp_path):
     assert not (output / "2019-20").exists()
 
 
+@pytest.mark.e2e
 def test_validate_runs_the_chapters_and_lists_what_they_do_not_print(good_data):
     """Before any build: a value no chapter prints is listed with its file and line, and words
     no chapter prints are an error."""
@@ -128,6 +130,7 @@ def test_validate_runs_the_chapters_and_lists_what_they_do_not_print(good_data):
     )
 
 
+@pytest.mark.e2e
 def test_validate_stops_a_chapter_cell_that_runs_forever(tmp_path):
     import shutil
 

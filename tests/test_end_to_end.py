@@ -14,6 +14,8 @@ from tests import repo as paths
 
 from .conftest import essex_report
 
+pytestmark = pytest.mark.e2e  # builds reports or runs notebooks
+
 # Figures the published Annual Report 2019/20 prints, in the council's style.
 PUBLISHED = ["£2.1bn", "£668m", "36.7%", "9.8%", "£186m", "14,975", "707", "£317m", "229"]
 

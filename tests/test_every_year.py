@@ -21,6 +21,8 @@ from .conftest import essex_report
 from .documents import read_pdf
 from .test_end_to_end import visible_text
 
+pytestmark = pytest.mark.e2e  # builds reports or runs notebooks
+
 Y = parse_year
 
 

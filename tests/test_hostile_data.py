@@ -27,6 +27,8 @@ from essex_report.years import parse_year
 
 from .conftest import GOOD, essex_report
 
+pytestmark = pytest.mark.e2e  # builds reports or runs notebooks
+
 MARKUP = (
     "<script>alert(1)</script><img src=http://127.0.0.1:{port}/x.png onerror=alert(1)>"
     " [x](javascript:alert(1)) #set page(fill: red) $x$ @ref *b* `c` <b>bold</b>"

@@ -14,6 +14,8 @@ from essex_report.cli import main
 
 from .builds import only_chapters, tiny_notebook
 
+pytestmark = pytest.mark.e2e  # builds reports or runs notebooks
+
 
 def build(good_data, output, *extra: str) -> int:
     return main(

@@ -9,6 +9,8 @@ import pytest
 
 from tests import repo as paths
 
+pytestmark = pytest.mark.e2e  # builds reports or runs notebooks
+
 PAPERMILL = Path(sys.executable).with_name("papermill")
 
 

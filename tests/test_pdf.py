@@ -53,6 +53,7 @@ def sized_text(pdf_path: Path, page: int) -> list[tuple[str, float, str]]:
     return runs
 
 
+@pytest.mark.e2e
 def test_every_font_is_lato_and_embedded(pdf_path):
     fonts = {}
     for page in PdfReader(pdf_path).pages:
@@ -67,6 +68,7 @@ def test_every_font_is_lato_and_embedded(pdf_path):
     assert {"Lato-Regular", "Lato-Bold"} <= set(fonts)
 
 
+@pytest.mark.e2e
 def test_a_cover_then_the_contents_on_their_own_page(pages, source):
     assert pages[0] == "Essex County Council Annual Report 2019/20 Published October 2020"
     assert pages[1].startswith("Contents Foreword")
@@ -75,6 +77,7 @@ def test_a_cover_then_the_contents_on_their_own_page(pages, source):
     assert pages[2].startswith(first_chapter) and "Contents" not in pages[2]
 
 
+@pytest.mark.e2e
 def test_running_heads_and_page_n_of_m(pages, source):
     chapters = re.findall(r"^# (.+)$", source, re.M)
     chapter = None
@@ -87,6 +90,7 @@ def test_running_heads_and_page_n_of_m(pages, source):
         assert text.startswith(f"{TITLE} {chapter}"), (number, text[:120])
 
 
+@pytest.mark.e2e
 def test_key_figures_are_tiles_of_a_big_number_and_its_label(pdf_path, pages, source):
     tiles = re.findall(r"\[([^\]]+)\]\{\.number\}\n\n(.+)\n", source)
     assert len(tiles) >= 20
@@ -99,6 +103,7 @@ def test_key_figures_are_tiles_of_a_big_number_and_its_label(pdf_path, pages, so
     assert sizes["14,975"] >= 2 * sizes["Inward investment projects supported"]
 
 
+@pytest.mark.e2e
 def test_captions_are_titles_without_numbers(pages, source):
     text = " ".join(pages)
     assert numbered(text, "Figure") == [] and numbered(text, "Table") == []
@@ -106,6 +111,7 @@ def test_captions_are_titles_without_numbers(pages, source):
         assert plain(caption) in plain(text)
 
 
+@pytest.mark.e2e
 def test_a_table_that_fits_a_page_is_never_split(pages, source):
     """Each captioned table's rows all print on the page of its caption."""
     tables = re.findall(r"((?:^\|.*\|\n)+)\n: (.+)\n", source, re.M)
@@ -116,6 +122,7 @@ def test_a_table_that_fits_a_page_is_never_split(pages, source):
         assert [label for label in labels if plain(label) not in page] == [], caption
 
 
+@pytest.mark.e2e
 def test_a_chart_and_its_data_share_a_page(pdf_path, pages, source):
     charts = re.findall(r"^!\[(.+)\]\(.*\n\n<details.*\n.*\n\n((?:\|.*\|\n)+)", source, re.M)
     assert len(charts) >= 5

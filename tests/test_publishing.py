@@ -121,6 +121,7 @@ def test_an_output_or_data_folder_that_is_a_file_is_one_line(tmp_path, good_data
     )
 
 
+@pytest.mark.e2e
 def test_the_repository_report_folder_and_earlier_reports_are_accepted(built_2019, tmp_path):
     from essex_report.project import Project
     from essex_report.publish.folder import check_output_folder
@@ -152,6 +153,7 @@ def test_publishing_deletes_nothing_a_build_did_not_make(tmp_path):
 # --- 4. Every output is checked before it replaces the last good report ---------------------
 
 
+@pytest.mark.e2e
 def test_a_renderer_that_writes_nothing_keeps_the_last_good_report(
     previous, built_2019, tmp_path, monkeypatch, capsys
 ):
@@ -185,6 +187,7 @@ def write(folder: Path, name: str, content: bytes) -> Path:
     return path
 
 
+@pytest.mark.e2e
 def test_an_output_that_is_empty_broken_or_missing_figures_is_refused(built_2019, tmp_path):
     from essex_report.errors import BuildError
     from essex_report.publish.verify import check_outputs
@@ -237,6 +240,7 @@ def start_build(output: Path, data: Path) -> subprocess.Popen:
     )
 
 
+@pytest.mark.e2e
 def test_the_next_build_removes_what_a_killed_build_left(tmp_path, good_data, capsys):
     output = tmp_path / "report"
     first = start_build(output, good_data)
@@ -258,6 +262,7 @@ def test_the_next_build_removes_what_a_killed_build_left(tmp_path, good_data, ca
     assert not list(output.glob(".build-*"))
 
 
+@pytest.mark.e2e
 def test_sighup_stops_a_build_like_sigterm(tmp_path, good_data):
     output = tmp_path / "report"
     build_process = start_build(output, good_data)

@@ -27,6 +27,8 @@ from tests import repo as paths
 from .conftest import Built, path_without_quarto
 from .documents import A4, compact, numbered, read_page, read_pdf, squeeze
 
+pytestmark = pytest.mark.e2e  # builds reports or runs notebooks
+
 # The Quarto commands the README gives, run here as written (`quarto` is the Quarto found).
 RENDER_PROJECT = "quarto render"
 RUN_CHAPTER = "papermill notebooks/resources.ipynb report/resources-2020-21.ipynb -p year 2020/21"

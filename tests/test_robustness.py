@@ -22,6 +22,8 @@ from tests import repo as paths
 from .builds import snapshot, wait_for_workers
 from .conftest import essex_report
 
+pytestmark = pytest.mark.e2e  # builds reports or runs notebooks
+
 
 def start_build(output: Path, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen(

@@ -169,6 +169,7 @@ def test_a_brand_text_colour_below_4_5_to_1_is_refused(tmp_path: Path):
 # --- The real page ----------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_the_real_page_has_one_h1_scoped_headers_and_inline_charts(built_2019):
     soup = BeautifulSoup((built_2019 / "annual-report.html").read_text("utf-8"), "html.parser")
     assert [h.get_text(strip=True) for h in soup.find_all("h1")] == [

@@ -17,6 +17,8 @@ from tests import repo as paths
 from .conftest import essex_report
 from .test_end_to_end import visible_text
 
+pytestmark = pytest.mark.e2e  # builds reports or runs notebooks
+
 
 def edit(path: Path, change) -> None:
     nb = nbformat.read(path, as_version=4)

@@ -199,8 +199,9 @@ def _derive(
     that could run divide by zero."""
     error: ArithmeticError | None = None
     for rule in rules:
-        inputs = [data.get(i) for i in rule.inputs]
-        if any(v is None for v in inputs):
+        found = [data.get(i) for i in rule.inputs]
+        inputs = [v for v in found if v is not None]
+        if len(inputs) != len(found):
             continue
         if len({v.basis for v in inputs}) != 1:
             continue  # never combine a budget with an outturn

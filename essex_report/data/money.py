@@ -20,7 +20,7 @@ def check_shares(data: YearData, problems: Problems, data_dir: Path) -> None:
     present = [v for v in shares if v is not None]
     typed = [v for v in present if not v.derived]
     if len(present) == len(FUNDING_SHARES) and len(typed) == len(FUNDING_SHARES):
-        total = sum(v.value for v in present)
+        total = sum((v.value for v in present), Decimal(0))
         if abs(total - 100) > SHARE_TOLERANCE:
             problems.add(
                 file,
@@ -61,7 +61,8 @@ def check_reconciliation(data: YearData, problems: Problems, data_dir: Path) -> 
         )
         return
     gap = data.get("funding_gap")
-    if gap is None:
+    lines = data.get("funding_lines_total")
+    if gap is None or lines is None:
         warn(
             "no spending total is published on the same basis as the funding lines (every "
             "budget line by service, or total spending); the report gives shares of the funding "
@@ -70,7 +71,7 @@ def check_reconciliation(data: YearData, problems: Problems, data_dir: Path) -> 
     elif abs(gap.value) >= Decimal("0.1"):
         word = "less" if gap.value > 0 else "more"
         warn(
-            f"the funding lines add up to £{data.get('funding_lines_total').value:,}m, "
+            f"the funding lines add up to £{lines.value:,}m, "
             f"£{abs(gap.value):,}m {word} than spending; the report shows the difference in "
             "words and in the funding chart (a line such as use of reserves may be missing)"
         )

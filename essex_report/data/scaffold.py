@@ -20,7 +20,8 @@ def model_year(book: Workbook, year: FinancialYear) -> FinancialYear | None:
     """The year whose words to copy: the latest earlier year with narrative, else the latest."""
     earlier = [y for y in sorted(book.years) if y < year] or sorted(book.years)
     with_words = [y for y in earlier if book.narratives.get(y)]
-    return (with_words or earlier or [None])[-1]
+    chosen = with_words or earlier
+    return chosen[-1] if chosen else None
 
 
 def figures_to_find(book: Workbook, year: FinancialYear, words: FinancialYear) -> list[tuple]:

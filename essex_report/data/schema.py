@@ -4,6 +4,7 @@ checks it). essex_report.data.files checks every file against them as it reads i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -107,7 +108,7 @@ def check_number(text: str) -> str | None:
     return None
 
 
-def one_of(*choices: str):
+def one_of(*choices: str) -> Callable[[str], str | None]:
     def check(text: str) -> str | None:
         return None if text in choices else f"expected one of: {', '.join(choices)}"
 
@@ -118,7 +119,8 @@ def one_of(*choices: str):
 class Column:
     name: str
     required: bool = True
-    check: object = None  # a function text -> problem or None, applied when the cell is not empty
+    # A function text -> problem or None, applied when the cell is not empty.
+    check: Callable[[str], str | None] | None = None
 
 
 @dataclass(frozen=True)

@@ -64,9 +64,15 @@ class Printed:
             ):
                 raise PayloadError(f"a figure's heading is {heading!r}; expected [level, text]")
             heading = (heading[0], heading[1])
-        names = ("indicator", "breakdown", "year", "label", "value", "unit", "basis", "text")
         return cls(
-            *(_text(record, name) for name in names),
+            indicator=_text(record, "indicator"),
+            breakdown=_text(record, "breakdown"),
+            year=_text(record, "year"),
+            label=_text(record, "label"),
+            value=_text(record, "value"),
+            unit=_text(record, "unit"),
+            basis=_text(record, "basis"),
+            text=_text(record, "text"),
             source=_text(record, "source"),
             source_section=_text(record, "source_section"),
             heading=heading,

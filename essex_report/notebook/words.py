@@ -107,7 +107,9 @@ class Words:
         def flush() -> None:
             if lines:
                 parts.append(Part("\n\n".join(lines), tuple(figures), tuple(printed)))
-            lines.clear(), figures.clear(), printed.clear()
+            lines.clear()
+            figures.clear()
+            printed.clear()
 
         for block in blocks:
             printed.append((name, block.line))

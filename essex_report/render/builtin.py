@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pypandoc
 import typst
@@ -108,7 +109,7 @@ class BuiltinRenderer:
         extra += [f"--include-in-header={name}" for name in headers]
         self._pandoc(document, "typst", source, extra, config)
         standard = options.get("pdf-standard")
-        standards = [standard] if isinstance(standard, str) else list(standard or [])
+        standards: Any = [standard] if isinstance(standard, str) else list(standard or [])
         out = document.with_suffix(".pdf")
         try:
             typst.compile(

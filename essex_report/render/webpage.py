@@ -87,6 +87,23 @@ def make_page(html: str, stylesheet: str, wordmark: str) -> str:
     return page
 
 
+def body(soup: BeautifulSoup) -> Tag:
+    """The page's body (make_page refuses a page without one)."""
+    if soup.body is None:
+        raise BuildError("the renderer wrote an HTML page without <body>")
+    return soup.body
+
+
+def attribute(tag: Tag, name: str) -> str:
+    """An attribute's value as text ("" when absent)."""
+    value = tag.get(name)
+    return " ".join(value) if isinstance(value, list) else str(value or "")
+
+
+def classes(tag: Tag) -> list[str]:
+    return attribute(tag, "class").split()
+
+
 # --- Charts -----------------------------------------------------------------------------------
 
 
@@ -124,7 +141,7 @@ def inline_charts(soup: BeautifulSoup) -> list[str]:
     charts: list[str] = []
     seen: set[str] = set()
     for image in soup.find_all("img", src=lambda s: bool(s) and s.startswith(SVG_URI)):
-        chart_id, svg = chart_svg(image["src"])
+        chart_id, svg = chart_svg(attribute(image, "src"))
         if chart_id in seen:
             raise BuildError(f"two charts in the page have the id {chart_id}")
         seen.add(chart_id)
@@ -138,13 +155,13 @@ def inline_charts(soup: BeautifulSoup) -> list[str]:
         if figure is None:
             continue
         wrapper = figure.parent
-        if wrapper and wrapper.name == "div" and "quarto-figure" in wrapper.get("class", []):
+        if wrapper and wrapper.name == "div" and "quarto-figure" in classes(wrapper):
             wrapper.unwrap()
         caption = figure.find("figcaption")
         if caption:
             caption["id"] = f"{chart_id}-caption"
             figure.insert(0, caption.extract())
-        figure["class"] = [*figure.get("class", []), "chart"]
+        figure["class"] = " ".join([*classes(figure), "chart"])
     return charts
 
 
@@ -153,7 +170,7 @@ def inline_charts(soup: BeautifulSoup) -> list[str]:
 
 def shift_headings(soup: BeautifulSoup) -> None:
     """The report's title is the page's one h1; chapters become h2, and so on down."""
-    for heading in soup.body.find_all(HEADING):
+    for heading in body(soup).find_all(HEADING):
         if heading.find_parent(id="title-block-header") or heading.get("id") == "toc-title":
             continue
         heading.name = f"h{min(int(heading.name[1]) + 1, 6)}"
@@ -161,7 +178,8 @@ def shift_headings(soup: BeautifulSoup) -> None:
 
 def columns(table: Tag) -> int:
     row = table.find("tr")
-    return sum(int(cell.get("colspan", 1)) for cell in row.find_all(["th", "td"])) if row else 0
+    cells = row.find_all(["th", "td"]) if row else []
+    return sum(int(attribute(cell, "colspan") or 1) for cell in cells)
 
 
 def scope_headers(table: Tag) -> None:
@@ -233,9 +251,9 @@ def qualify_key_figures(soup: BeautifulSoup) -> None:
 def landmarks(soup: BeautifulSoup, wordmark: str) -> None:
     """Skip link, banner (the wordmark), main (everything the renderer wrote) and footer (the
     colophon): every piece of the page is in a landmark."""
-    body = soup.body
+    page = body(soup)
     main = soup.new_tag("main", id="main", tabindex="-1")
-    for child in list(body.contents):
+    for child in list(page.contents):
         main.append(child.extract())
     author = main.select_one("#title-block-header .author")
     if author is not None and author.get_text(strip=True) == wordmark:
@@ -246,13 +264,13 @@ def landmarks(soup: BeautifulSoup, wordmark: str) -> None:
     mark = soup.new_tag("p", attrs={"class": "wordmark"})
     mark.string = wordmark
     banner.append(mark)
-    body.extend([skip, banner, main])
+    page.extend([skip, banner, main])
     colophon = main.find("div", class_="colophon")
     if colophon is not None:
         footer = soup.new_tag("footer", attrs={"class": "colophon"})
         footer.extend(list(colophon.contents))
         colophon.decompose()
-        body.append(footer)
+        page.append(footer)
 
 
 # --- The brand's styles, for the report and the pages beside it -------------------------------

@@ -89,7 +89,7 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
 class _Publisher(DisplayPublisher):
     outputs: _Outputs
 
-    def publish(  # type: ignore[override]
+    def publish(
         self,
         data: dict[str, Any],
         metadata: dict[str, Any] | None = None,
@@ -138,8 +138,8 @@ class _Stream:
 class CellShell(InteractiveShell):
     """An IPython shell whose every output goes to the current cell's outputs."""
 
-    display_pub_class = _Publisher  # type: ignore[assignment]
-    displayhook_class = _ResultHook  # type: ignore[assignment]
+    display_pub_class = _Publisher
+    displayhook_class = _ResultHook
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -158,7 +158,7 @@ class CellShell(InteractiveShell):
         self.outputs.items = []
         self.outputs.count = self.execution_count
         stdout, stderr = _Stream(self.outputs, "stdout"), _Stream(self.outputs, "stderr")
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):  # type: ignore[type-var]
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             self.run_cell(code, store_history=True)
         return list(self.outputs.items)
 
@@ -169,7 +169,7 @@ def new_shell() -> CellShell:
     shell = CellShell.instance()
     with contextlib.suppress(ImportError):  # matplotlib is a dependency, but inline is not
         shell.enable_matplotlib("inline")
-    return shell  # type: ignore[no-any-return]
+    return shell
 
 
 @contextlib.contextmanager
@@ -252,19 +252,19 @@ class EssexEngine:
         finally:
             nb_man.cleanup_pbar()
             nb_man.notebook_complete()
-        return nb_man.nb  # type: ignore[no-any-return]
+        return nb_man.nb
 
     @classmethod
     def nb_kernel_name(cls, nb: NotebookNode, name: str | None = None) -> str:
         from papermill.utils import nb_kernel_name  # see the class docstring
 
-        return nb_kernel_name(nb, name)  # type: ignore[no-any-return]
+        return nb_kernel_name(nb, name)
 
     @classmethod
     def nb_language(cls, nb: NotebookNode, language: str | None = None) -> str:
         from papermill.utils import nb_language  # see the class docstring
 
-        return nb_language(nb, language)  # type: ignore[no-any-return]
+        return nb_language(nb, language)
 
     @classmethod
     def execute_managed_notebook(

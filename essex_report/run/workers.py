@@ -134,6 +134,7 @@ def run(
     context = multiprocessing.get_context("fork")
     pending = list(tasks)
     live: dict[Connection, tuple[BaseProcess, Outcome, float, float]] = {}
+    process: BaseProcess
     done: list[Outcome] = []
     try:
         while pending or live:
