@@ -177,8 +177,9 @@ def test_a_renderer_that_writes_nothing_keeps_the_last_good_report(
 
 def register_row(indicator: str, text: str):
     from essex_report.document.register import Row
+    from essex_report.notebook.parts import Printed
 
-    return Row(indicator, "", "2019/20", "", "", "", "", text, "", "", "", "")
+    return Row(Printed(indicator, "", "2019/20", "", "", "", "", text, "", ""), "")
 
 
 def write(folder: Path, name: str, content: bytes) -> Path:

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from essex_report.document.stitch import Entry
+from essex_report.notebook.parts import Printed
 
 COLUMNS = (
     "indicator",
@@ -32,57 +33,38 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Row:
-    """One figure of the register: every place it is printed, and its source."""
+    """One figure of the register: the figure as printed, and every place it is printed."""
 
-    indicator: str
-    breakdown: str
-    year: str
-    label: str
-    value: str
-    unit: str
-    basis: str
-    text: str
-    sections: str  # "; "-separated
-    source: str
-    source_section: str
-    note: str
+    figure: Printed
+    sections: str  # "; "-separated, in the order the report prints them
+
+    @property
+    def indicator(self) -> str:
+        return self.figure.indicator
+
+    @property
+    def text(self) -> str:
+        return self.figure.text
 
     def cells(self) -> dict[str, str]:
-        return asdict(self)
+        """The register's columns (COLUMNS) for this figure."""
+        found = {name: str(value) for name, value in asdict(self.figure).items()}
+        return {name: self.sections if name == "sections" else found[name] for name in COLUMNS}
 
 
 def merge(entries: Iterable[Entry]) -> list[Row]:
     """One row per figure (indicator, breakdown, year) with every section it appears in, in
     the order the figures are first printed."""
-    firsts: dict[tuple[str, str, str], Entry] = {}
+    firsts: dict[tuple[str, str, str], Printed] = {}
     sections: dict[tuple[str, str, str], list[str]] = {}
     for entry in entries:
         f = entry.figure
         key = (f.indicator, f.breakdown, f.year)
-        firsts.setdefault(key, entry)
+        firsts.setdefault(key, f)
         found = sections.setdefault(key, [])
         if entry.section not in found:
             found.append(entry.section)
-    rows = []
-    for key, entry in firsts.items():
-        f = entry.figure
-        rows.append(
-            Row(
-                f.indicator,
-                f.breakdown,
-                f.year,
-                f.label,
-                f.value,
-                f.unit,
-                f.basis,
-                f.text,
-                "; ".join(sections[key]),
-                f.source,
-                f.source_section,
-                f.note,
-            )
-        )
-    return rows
+    return [Row(figure, "; ".join(sections[key])) for key, figure in firsts.items()]
 
 
 def neutralise(cell: str) -> str:
@@ -115,11 +97,12 @@ def to_html(
     head = ["Figure", "As printed", "Year", "Basis", "Where it appears", "Source", "Note"]
     body = []
     for row in rows:
-        label = row.label + (f": {row.breakdown}" if row.breakdown else "")
-        source = sources.get(row.source, row.source)
-        if row.source_section:
-            source += f", {row.source_section}"
-        cells = [row.text, row.year, row.basis, row.sections, source, row.note]
+        f = row.figure
+        label = f.label + (f": {f.breakdown}" if f.breakdown else "")
+        source = sources.get(f.source, f.source)
+        if f.source_section:
+            source += f", {f.source_section}"
+        cells = [f.text, f.year, f.basis, row.sections, source, f.note]
         body.append(
             f'<tr><th scope="row">{html.escape(label)}</th>'
             + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
