@@ -11,7 +11,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from essex_report import limits
 from essex_report.config import positive_seconds
@@ -19,78 +19,137 @@ from essex_report.data.load import load_workbook, years_with_data
 from essex_report.data.scaffold import new_year
 from essex_report.data.status import year_status
 from essex_report.errors import ReportError, show_paths_from, shown
+from essex_report.imports import defer_slow_imports
 from essex_report.project import Project
 from essex_report.run.workers import stop_workers
 from essex_report.years import FinancialYear, parse_year
 
-if TYPE_CHECKING:
-    from essex_report.render.base import Renderer
+if TYPE_CHECKING:  # costly to import: only `build` imports the pipeline
+    from essex_report.pipeline import BuildResult
 
 
 def project_of(args: argparse.Namespace) -> Project:
-    """The project the command works on, made once, here."""
-    return Project(data_dir=args.data_dir, output_dir=getattr(args, "output", None))
+    """The project the command works on, made once, here (with SOURCE_DATE_EPOCH, the date a
+    reproducible build says it was made)."""
+    return Project(
+        data_dir=args.data_dir,
+        output_dir=getattr(args, "output", None),
+        source_date=source_date(os.environ.get("SOURCE_DATE_EPOCH")),
+    )
+
+
+def source_date(text: str | None) -> int | None:
+    if text is None or not text.strip():
+        return None
+    if not text.strip().isdigit():
+        raise ReportError(
+            f"SOURCE_DATE_EPOCH is {text!r}; expected whole seconds since 1970 (or leave it unset)"
+        )
+    return int(text)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     # costly to import (the renderers, the web page step): only `build` pays for them
+    from essex_report.manifest import read_manifest, up_to_date
     from essex_report.publish.folder import check_output_folder
     from essex_report.render.select import choose_renderer
 
     if args.all == (args.year is not None):
         raise ReportError("say which year to build: --year 2019/20, or --all for every year")
-    year = parse_year(args.year) if args.year is not None else None
     project = project_of(args)
+    years = [parse_year(args.year)] if args.year is not None else years_with_data(project.data_dir)
     check_output_folder(project)  # before anything is written
     renderer = choose_renderer(args.quarto)
     formats = ("html", "pdf", "docx") if args.word else ("html", "pdf")
-    if year is None:
-        return _build_all(args, project, renderer, formats)
-    _build(args, project, year, renderer, formats)
+    progress = Progress(sys.stdout)
+    # A year whose inputs are as its manifest records is up to date: checked here, before
+    # anything costly is imported, so that a rebuild with nothing changed starts nothing.
+    fresh: dict[FinancialYear, str] = {}
+    for year in years if not args.no_cache else []:
+        recorded = read_manifest(project.year_output_dir(year))
+        settled = recorded and up_to_date(recorded, project, year, renderer, formats)
+        if settled:
+            fresh[year] = settled
+    todo = [year for year in years if year not in fresh]
+    results: dict[FinancialYear, BuildResult | ReportError] = {}
+    if todo:
+        from essex_report.pipeline import Options, build_years  # costly: see above
+
+        options = Options(formats, args.cell_timeout, not args.no_cache, args.jobs, progress.say)
+        results |= dict(zip(todo, build_years(project, todo, renderer, options), strict=True))
+    progress.close()
+    failed = []
+    for year in years:
+        if year in fresh:
+            print(f"{year}: up to date (nothing changed since the last build); {fresh[year]}")
+            continue
+        outcome = results[year]
+        if isinstance(outcome, ReportError):
+            failed.append(year)
+            if len(years) == 1:
+                raise outcome
+            print(f"essex-report: {year}: {outcome}", file=sys.stderr)
+            continue
+        _said(outcome)
+    if args.all:
+        _write_index(project, years)
+    if failed:
+        labels = ", ".join(y.label for y in failed)
+        raise ReportError(f"{len(failed)} of {len(years)} years failed: {labels}")
     return 0
 
 
-def _build(
-    args: argparse.Namespace,
-    project: Project,
-    year: FinancialYear,
-    renderer: Renderer,
-    formats: tuple[str, ...],
-) -> None:
-    """One year, as the command line asks, and what it printed."""
-    from essex_report.pipeline import build_year  # costly to import: see cmd_build
-
-    result = build_year(project, year, renderer, formats=formats, cell_timeout=args.cell_timeout)
+def _said(result: BuildResult) -> None:
+    """What the command prints of a year it built: warnings, outputs, what it reused."""
     for warning in result.warnings:
         print(warning, file=sys.stderr)
-    print(f"{result.year}: built in {result.seconds:.1f}s; renderer: {result.renderer}")
+    reused = f"; reused {len(result.reused)}" if result.reused else ""
+    print(f"{result.year}: built in {result.seconds:.1f}s{reused}; renderer: {result.renderer}")
     for fmt, path in result.outputs.items():
         print(f"  {fmt:8} {shown(path)}")
 
 
-def _build_all(
-    args: argparse.Namespace, project: Project, renderer: Renderer, formats: tuple[str, ...]
-) -> int:
-    """Every year with data, each into its own folder, then report/index.html."""
+def _write_index(project: Project, years: list[FinancialYear]) -> None:
+    """report/index.html: every year built, with how complete its data is."""
     from essex_report.publish.index import write_index  # costly to import: see cmd_build
 
-    years = years_with_data(project.data_dir)
-    failed = []
-    for year in years:
-        try:
-            _build(args, project, year, renderer, formats)
-        except ReportError as error:
-            failed.append(year.label)
-            print(f"essex-report: {year}: {error}", file=sys.stderr)
     book = load_workbook(project.data_dir)
     statuses = {}
     for year in years:
         status = year_status(book, year)
         statuses[year.label] = f"{status.framework}; {status.present} of {len(status.used)} figures"
     print(f"index    {shown(write_index(project, years, statuses))}")
-    if failed:
-        raise ReportError(f"{len(failed)} of {len(years)} years failed: {', '.join(failed)}")
-    return 0
+
+
+class Progress:
+    """What a build is doing: on a terminal, one line per year redrawn as its notebooks and
+    render finish; otherwise (a log, CI) a plain line per event."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+        self.lines: dict[FinancialYear, str] = {}
+        self.drawn = 0
+
+    def say(self, year: FinancialYear, what: str, detail: str) -> None:
+        if not self.live:
+            print(f"{year}: {what}: {detail}", file=self.stream, flush=True)
+            return
+        done = self.lines.get(year, "").count("■")
+        mark = "■" if what not in ("rendering",) else ""
+        self.lines[year] = f"{year}  {'■' * (done + len(mark))}  {what}: {detail}"
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.drawn:
+            self.stream.write(f"\x1b[{self.drawn}F")
+        for line in self.lines.values():
+            self.stream.write(f"\x1b[2K{line[:120]}\n")
+        self.drawn = len(self.lines)
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.lines.clear()
 
 
 def cmd_new_year(args: argparse.Namespace) -> int:
@@ -158,6 +217,17 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--word", action="store_true", help="also write a Word document")
     build.add_argument("--quarto", metavar="PATH", help="the quarto executable to use")
     build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="run every notebook and render again, reusing nothing from earlier builds",
+    )
+    build.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        help="notebooks and years run side by side (default: the number of cores)",
+    )
+    build.add_argument(
         "--cell-timeout",
         metavar="SECONDS",
         type=_seconds,
@@ -195,6 +265,12 @@ def parser() -> argparse.ArgumentParser:
         help="where report/<year>/ folders go (default: report/)",
     )
     return main
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"is {text!r}; expected a whole number from 1 to 64")
+    return int(text)
 
 
 def _seconds(text: str) -> int:
@@ -248,6 +324,7 @@ def _one_line(text: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    defer_slow_imports()
     args = parser().parse_args(argv)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _terminate)

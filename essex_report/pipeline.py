@@ -2,6 +2,12 @@
 one document with its register, render it, check every output, and only then put it in place
 of report/<year>/. A failed or interrupted build never replaces the last good report.
 
+Work is reused when nothing it was made from changed (essex_report.cache): a notebook run,
+keyed by its cells, parameters, the package, the locked dependencies, the configuration and
+the data its loading read; a render, keyed by the stitched document, the styles, the brand
+and the renderer. A year whose inputs are all as its manifest records is up to date: nothing
+runs. Years of `build --all` and the notebooks of a year run in parallel.
+
 `validate_year` runs the same stages up to the document (no rendering), so what it accepts
 the build accepts."""
 
@@ -10,16 +16,23 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from essex_report.cache import Cache
+from essex_report.data.files import Reads, recording
 from essex_report.data.load import load_workbook
 from essex_report.data.model import Workbook
 from essex_report.document import front, register
 from essex_report.document.completeness import unprinted_values, unprinted_words
 from essex_report.document.stitch import Chapter, Stitched, stitch_notebook, write_document
-from essex_report.errors import NotebookError, Problem, Reason, raise_for
+from essex_report.errors import NotebookError, Problem, Reason, ReportError, raise_for
+from essex_report.fingerprint import digest, file_digest
+from essex_report.manifest import Manifest, read_manifest, today, up_to_date
 from essex_report.project import Project
 from essex_report.publish.folder import (
     build_folder,
@@ -30,18 +43,25 @@ from essex_report.publish.folder import (
 )
 from essex_report.publish.swap import failed_dir, forget_failed, recover, swap_in
 from essex_report.publish.verify import check_outputs
-from essex_report.render.base import Renderer, render_folder
+from essex_report.render.base import Renderer, render_folder, render_inputs
 from essex_report.render.select import render
 from essex_report.render.webpage import page_style
-from essex_report.run.execute import run_notebooks
+from essex_report.run import execute
 from essex_report.run.reader import read_notebook
 from essex_report.years import FinancialYear
 
 DOCUMENT = "annual-report"
 ASSETS = "annual-report_files"
+RENDER = "render"  # the cache's entries of rendered outputs
+# Say what happened, as it happens: (year, what, detail) -> None (the command line shows it).
+Say = Callable[[FinancialYear, str, str], None]
 
 
-@dataclass(frozen=True)
+def quiet(year: FinancialYear, what: str, detail: str) -> None:
+    pass
+
+
+@dataclass
 class BuildResult:
     year: FinancialYear
     folder: Path
@@ -49,48 +69,213 @@ class BuildResult:
     renderer: str
     seconds: float
     warnings: list[str]
+    up_to_date: bool = False
+    reused: list[str] = field(default_factory=list)  # notebooks (and "render") from the cache
+    ran: list[str] = field(default_factory=list)  # notebooks (and "render") that ran
+
+
+@dataclass
+class Options:
+    formats: tuple[str, ...] = ("html", "pdf")
+    cell_timeout: int | None = None
+    use_cache: bool = True
+    jobs: int | None = None
+    say: Say = quiet
 
 
 def build_year(
-    project: Project,
-    year: FinancialYear,
-    renderer: Renderer,
-    formats: tuple[str, ...] = ("html", "pdf"),
-    say: Callable[[str], None] = print,
-    cell_timeout: int | None = None,
+    project: Project, year: FinancialYear, renderer: Renderer, options: Options | None = None
 ) -> BuildResult:
-    started = time.perf_counter()
+    """One year's report, or its ReportError."""
+    result = build_years(project, [year], renderer, options)[0]
+    if isinstance(result, ReportError):
+        raise result
+    return result
+
+
+def build_years(
+    project: Project,
+    years: list[FinancialYear],
+    renderer: Renderer,
+    options: Options | None = None,
+) -> list[BuildResult | ReportError]:
+    """Each year's report (or the error that stopped it), every year's notebooks run in one
+    pool of workers and the years rendered side by side. One year's failure stops no other."""
+    options = options or Options()
     check_output_folder(project)
-    timeout = cell_timeout or project.config.cell_timeout
-    final = project.year_output_dir(year)
     mark_output(project.output_dir)
-    with year_lock(year, project.output_dir):
+    cache = Cache(project.cache_dir, enabled=options.use_cache)
+    cache.clear_partial()
+    results: dict[FinancialYear, BuildResult | ReportError] = {}
+    with ExitStack() as stack:
+        plans: list[YearPlan] = []
+        for year in years:
+            try:
+                stack.enter_context(year_lock(year, project.output_dir))
+                plan = YearPlan.start(project, year, renderer, options, cache)
+            except ReportError as error:
+                results[year] = error
+                continue
+            if plan.result is not None:  # up to date: nothing to run
+                results[year] = plan.result
+                continue
+            plan.staging_root = stack.enter_context(build_folder(project.output_dir, year))
+            plans.append(plan)
+        run_all(project, plans, options, cache)
+        with ThreadPoolExecutor(max(1, min(len(plans), options.jobs or 2))) as pool:
+            finished = pool.map(lambda p: p.finish(project, renderer, options, cache), plans)
+            for plan, outcome in zip(plans, finished, strict=True):
+                results[plan.year] = outcome
+    for year, outcome in results.items():
+        if isinstance(outcome, BuildResult) and not outcome.up_to_date:
+            forget_failed(project.output_dir, year)
+    return [results[year] for year in years]
+
+
+@dataclass
+class YearPlan:
+    """One year on its way through the stages."""
+
+    year: FinancialYear
+    book: Workbook
+    reads: Reads  # what the build's own loading read
+    started: float
+    result: BuildResult | None = None
+    staging_root: Path | None = None
+    runs: list[execute.Run] = field(default_factory=list)
+    error: ReportError | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def staging(self) -> Path:
+        assert self.staging_root is not None
+        return self.staging_root / self.year.slug
+
+    @classmethod
+    def start(
+        cls,
+        project: Project,
+        year: FinancialYear,
+        renderer: Renderer,
+        options: Options,
+        cache: Cache,
+    ) -> YearPlan:
+        """Load the year (stopping on any error in the data), and say whether it is up to
+        date: every input as its manifest records, every output as it wrote them."""
+        started = time.perf_counter()
         clean_stale(project.output_dir)
+        final = project.year_output_dir(year)
         recover(final)
-        book = load(project, year)
+        with recording() as reads:
+            book = load(project, year)
+        plan = cls(year, book, reads, started)
+        plan.timings["load"] = time.perf_counter() - started
+        recorded = read_manifest(final)
+        if options.use_cache and recorded is not None:
+            settled = up_to_date(recorded, project, year, renderer, options.formats)
+            if settled is not None:
+                plan.result = BuildResult(
+                    year,
+                    final,
+                    {fmt: final / name for fmt, name in recorded.outputs_by_format().items()},
+                    settled,
+                    time.perf_counter() - started,
+                    [str(p) for p in book.problems.warnings],
+                    up_to_date=True,
+                    reused=[*recorded.chapters(), "render"],
+                )
+                options.say(year, "up to date", "nothing changed since the last build")
+        return plan
+
+    def finish(
+        self, project: Project, renderer: Renderer, options: Options, cache: Cache
+    ) -> BuildResult | ReportError:
+        try:
+            if self.error is not None:
+                raise self.error
+            return self._finish(project, renderer, options, cache)
+        except ReportError as error:
+            return error
+
+    def _finish(
+        self, project: Project, renderer: Renderer, options: Options, cache: Cache
+    ) -> BuildResult:
+        book, year, staging = self.book, self.year, self.staging
         warnings = [str(p) for p in book.problems.warnings]
-        with build_folder(project.output_dir, year) as work:
-            staging = work / year.slug
-            say(f"{year}: running {len(project.config.chapters)} notebooks with Papermill")
-            failed = failed_dir(project.output_dir, year)
-            executed = run_notebooks(project, year, staging / "notebooks", failed, timeout)
-            stitched = stitch(project, executed)
+        with self.timed("stitch"):
+            stitched = stitch(project, [run.output for run in self.runs])
             raise_for(unprinted_words(book, year, stitched.printed))
             warnings += [str(p) for p in unprinted_values(book, year, stitched.registered())]
             rows = write_register(project, book, year, stitched, staging)
-            say(f"{year}: rendering with {renderer.name}")
-            stitched.add(front.colophon(project.config, renderer.name))
-            matter = front.front_matter(
-                project.config, year, renderer.name, front.foreword_date(book, year)
+        stitched.add(front.colophon(project.config, renderer.name))
+        published = front.foreword_date(book, year)
+        when = date.fromisoformat(today(project))
+        matter = front.front_matter(project.config, year, renderer.name, published, when)
+        build_date = when.isoformat() if published is None else None
+        created = front.created(published, year, project.source_date)
+        options.say(year, "rendering", renderer.name)
+        with self.timed("render"):
+            outputs, render_key, cached = render_into(
+                staging, stitched, matter, renderer, project, options.formats, created, cache
             )
-            outputs = render_into(staging, stitched, matter, renderer, project, formats)
+        options.say(year, "render", "reused" if cached else "done")
+        with self.timed("check"):
             check_outputs(outputs, rows, renderer.name)
-            swap_in(staging, final)
-        forget_failed(project.output_dir, year)
-    placed = {fmt: final / path.name for fmt, path in outputs.items()}
-    placed["register"] = final / "figures.csv"
-    placed["figures"] = final / "figures.html"
-    return BuildResult(year, final, placed, renderer.name, time.perf_counter() - started, warnings)
+        reused = [r.chapter for r in self.runs if r.cached] + (["render"] if cached else [])
+        ran = [r.chapter for r in self.runs if not r.cached] + ([] if cached else ["render"])
+        manifest = Manifest.make(
+            project, year, renderer, options.formats, self.runs, self.reads, render_key,
+            cached, outputs, staging, self.timings, build_date,
+        )  # fmt: skip
+        manifest.write(staging)
+        final = project.year_output_dir(year)
+        swap_in(staging, final)
+        placed = {fmt: final / path.name for fmt, path in outputs.items()}
+        placed["register"] = final / "figures.csv"
+        placed["figures"] = final / "figures.html"
+        seconds = time.perf_counter() - self.started
+        return BuildResult(
+            year, final, placed, renderer.name, seconds, warnings, False, reused, ran
+        )
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
+
+
+def run_all(project: Project, plans: list[YearPlan], options: Options, cache: Cache) -> None:
+    """Every year's notebooks, from the cache or run in one pool of workers; a year whose
+    notebook fails is stopped with its error, and the others go on."""
+    runs: list[execute.Run] = []
+    for plan in plans:
+        plan.runs = execute.plan(project, plan.year, plan.staging / "notebooks", cache)
+        runs += plan.runs
+    by_year = {plan.year: plan for plan in plans}
+    timeout = options.cell_timeout or project.config.cell_timeout
+
+    def done(run: execute.Run) -> None:
+        detail = "reused" if run.cached else f"ran in {run.seconds:.1f}s"
+        options.say(run.year, run.chapter, detail)
+
+    started = time.perf_counter()
+    failures = execute.execute(
+        project,
+        runs,
+        timeout,
+        cache,
+        lambda year: failed_dir(project.output_dir, year),
+        options.jobs,
+        done,
+        keep_going=len(plans) > 1,  # one year's failure stops no other
+    )
+    for year, error in failures.items():
+        by_year[year].error = error
+    for plan in plans:
+        plan.timings["notebooks"] = time.perf_counter() - started
 
 
 def load(project: Project, year: FinancialYear) -> Workbook:
@@ -134,25 +319,47 @@ def render_into(
     renderer: Renderer,
     project: Project,
     formats: tuple[str, ...],
-) -> dict[str, Path]:
+    created: int,
+    cache: Cache,
+) -> tuple[dict[str, Path], str, bool]:
     """The render stage, in an ordinary temporary folder (not under report/.build-*: Quarto
     ignores the project settings of anything under a dot-folder); the documented outputs are
     moved into `staging`, and the document the renderer read, with its images, into
-    `staging/source/`. Whatever else the renderer left goes with the folder."""
+    `staging/source/`. Reused from the cache when the document and everything else a render
+    reads are as before. (outputs, the render's key, whether it was reused)"""
     with render_folder() as folder:
         document = folder / f"{DOCUMENT}.md"
         write_document(stitched, matter, document)
-        rendered = render(renderer, document, project, list(formats))
+        images = sorted((folder / ASSETS).rglob("*")) if (folder / ASSETS).is_dir() else []
+        key = digest(
+            render_inputs(project, renderer, formats),
+            file_digest(document),
+            {str(p.relative_to(folder)): file_digest(p) for p in images if p.is_file()},
+            created,
+        )
+        entry = cache.get(RENDER, key)
+        wanted = {fmt: f"{DOCUMENT}{suffix}" for fmt, suffix in SUFFIXES.items() if fmt in formats}
+        if entry is not None and set(wanted.values()) <= set(entry.files):
+            rendered = {fmt: entry.files[name] for fmt, name in wanted.items()}
+            cached = True
+        else:
+            rendered = render(renderer, document, project, list(formats), created)
+            kept = {p.name: p for p in rendered.values()}
+            cache.put(RENDER, key, kept, {"renderer": renderer.name})
+            cached = False
         outputs = {}
         for fmt, path in rendered.items():
             outputs[fmt] = staging / path.name
-            shutil.move(path, outputs[fmt])
+            shutil.copyfile(path, outputs[fmt])
         source = staging / "source"
         source.mkdir()
         for read in (document, folder / ASSETS):
             if read.exists():
                 shutil.move(read, source / read.name)
-    return outputs
+    return outputs, key, cached
+
+
+SUFFIXES = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
 
 
 def validate_year(project: Project, book: Workbook, year: FinancialYear) -> list[Problem]:
@@ -162,7 +369,7 @@ def validate_year(project: Project, book: Workbook, year: FinancialYear) -> list
     with tempfile.TemporaryDirectory(prefix="essex-report-validate-") as work:
         into = Path(work) / "notebooks"
         try:
-            executed = run_notebooks(project, year, into, None, project.config.cell_timeout)
+            executed = execute.run_notebooks(project, year, into, None, project.config.cell_timeout)
             stitched = stitch(project, executed)
         except NotebookError as error:
             return [Problem(error.notebook, error.detail, reason=Reason.NOTEBOOK)]

@@ -37,10 +37,13 @@ class Project:
         root: Path | None = None,
         data_dir: Path | None = None,
         output_dir: Path | None = None,
+        source_date: int | None = None,
     ) -> None:
         self.root = (root or default_root()).resolve()
         self.data_dir = (data_dir or self.root / "data").resolve()
         self.output_dir = (output_dir or self.root / "report").resolve()
+        # SOURCE_DATE_EPOCH, read at the edge: the date a reproducible build says it was made.
+        self.source_date = source_date
 
     def __repr__(self) -> str:
         return f"Project({self.root}, data={self.data_dir}, output={self.output_dir})"
@@ -86,9 +89,15 @@ class Project:
     def year_output_dir(self, year: FinancialYear) -> Path:
         return self.output_dir / year.slug
 
+    @property
+    def cache_dir(self) -> Path:
+        """What builds reuse (essex_report.cache): inside the output folder, so that
+        `make clean` and a new output folder start afresh."""
+        return self.output_dir / ".cache"
+
     def with_config(self, config: ReportConfig) -> Project:
         """The same project with another configuration (tests, a chapter's own render)."""
-        other = Project(self.root, self.data_dir, self.output_dir)
+        other = Project(self.root, self.data_dir, self.output_dir, self.source_date)
         other.__dict__["config"] = config
         if "brand" in self.__dict__:
             other.__dict__["brand"] = self.brand

@@ -37,7 +37,7 @@ def no_notebooks(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the build went ahead: the output folder was not refused")
 
-    monkeypatch.setattr(pipeline, "run_notebooks", refuse)
+    monkeypatch.setattr(pipeline, "run_all", refuse)
 
 
 # --- 1. An output folder a build could damage is refused, in one line ------------------------

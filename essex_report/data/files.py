@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import os
 import stat
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from essex_report import limits
@@ -18,6 +21,61 @@ from essex_report.years import FinancialYear
 
 VALUES_FILE = "values.csv"
 NARRATIVE_DIR = "narrative"
+MISSING = "the file is missing"
+
+
+@dataclass
+class Reads:
+    """What loading read: each file's bytes by digest, each folder's listing, by path. A
+    notebook's cached run is used again only while everything it read is unchanged."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    listings: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, dict[str, str]]:
+        return {"files": dict(self.files), "listings": dict(self.listings)}
+
+    @classmethod
+    def from_json(cls, record: object) -> Reads:
+        """Reads as to_json wrote them; anything else is no reads (and so never unchanged)."""
+        if not isinstance(record, dict):
+            raise ValueError("reads are not an object")
+        files, listings = record.get("files"), record.get("listings")
+        if not isinstance(files, dict) or not isinstance(listings, dict):
+            raise ValueError("reads need files and listings")
+        return cls(
+            {str(k): str(v) for k, v in files.items()},
+            {str(k): str(v) for k, v in listings.items()},
+        )
+
+    def merge(self, other: Reads) -> None:
+        self.files.update(other.files)
+        self.listings.update(other.listings)
+
+
+_recorders: list[Reads] = []
+
+
+@contextmanager
+def recording() -> Iterator[Reads]:
+    """Record every data file read and folder listed while the block runs (in this process)."""
+    reads = Reads()
+    _recorders.append(reads)
+    try:
+        yield reads
+    finally:
+        _recorders.remove(reads)
+
+
+def listing_digest(names: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(names)).encode("utf-8")).hexdigest()
+
+
+def record_listing(key: str, names: list[str]) -> None:
+    """What loading found in a folder (`key` says which, and how it was listed: load.py):
+    a file added or removed there changes what loads."""
+    for reads in _recorders:
+        reads.listings[key] = listing_digest(names)
 
 
 def year_folder(data_dir: Path, year: FinancialYear) -> Path:
@@ -46,7 +104,7 @@ def _refused(path: Path, root: Path | None) -> str | None:
     try:
         status = path.stat()
     except FileNotFoundError:
-        return "the file is missing"
+        return MISSING
     size = status.st_size
     if stat.S_ISDIR(status.st_mode):
         return "is a folder; expected a file"
@@ -66,6 +124,8 @@ def read_text(path: Path, problems: Problems, root: Path | None = None) -> str |
     `root` is the data folder the file must stay inside (symbolic links included).
     """
     refusal = _refused(path, root)
+    for reads in _recorders:  # what it is now: a missing file that appears changes the load
+        reads.files[str(path)] = "absent" if refusal == MISSING else "refused"
     if refusal:
         problems.add(shown(path), refusal, Reason.UNREADABLE)
         return None
@@ -75,6 +135,8 @@ def read_text(path: Path, problems: Problems, root: Path | None = None) -> str |
         reason = error.strerror or os.strerror(error.errno or 0)
         problems.add(shown(path), f"cannot be read: {reason}", Reason.UNREADABLE)
         return None
+    for reads in _recorders:
+        reads.files[str(path)] = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

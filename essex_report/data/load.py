@@ -17,13 +17,17 @@ from essex_report.data.derive import derive
 from essex_report.data.files import (
     NARRATIVE_DIR,
     VALUES_FILE,
+    Reads,
+    listing_digest,
     read_table,
     read_text,
+    record_listing,
     year_folder,
 )
 from essex_report.data.model import Catalogue, Value, Workbook, YearData
 from essex_report.data.narrative import Narrative, parse_narrative
 from essex_report.errors import Problems, Reason, shown
+from essex_report.fingerprint import file_digest
 from essex_report.years import FinancialYear, parse_year
 
 
@@ -34,6 +38,9 @@ def load_workbook(data_dir: Path, only: FinancialYear | None = None) -> Workbook
 
 
 def load(data_dir: Path, only: FinancialYear | None = None) -> Workbook:
+    """The catalogues, the values of every year (or, for `only`, of that year and the years
+    before it: a year's report compares with earlier years, never later ones), and the
+    narrative of every year (or of `only`)."""
     problems = Problems()
     cat = load_catalogue(data_dir, problems)
     book = Workbook(data_dir, cat, problems=problems)
@@ -47,6 +54,10 @@ def load(data_dir: Path, only: FinancialYear | None = None) -> Workbook:
             Reason.NO_DATA,
         )
         return book
+    if only is not None:
+        years = [y for y in years if y <= only]
+    # The years loaded (a later year added changes nothing for an earlier one).
+    record_listing(years_listing(data_dir, only), [y.slug for y in years])
     for year in years:
         book.years[year] = load_values(year, data_dir, cat, problems)
     for year in years if only is None else [only]:
@@ -57,7 +68,8 @@ def load(data_dir: Path, only: FinancialYear | None = None) -> Workbook:
 def years_with_data(data_dir: Path) -> list[FinancialYear]:
     """Every year folder under data/, oldest first (folders must be named by slug)."""
     found = []
-    for child in sorted(data_dir.iterdir()) if data_dir.is_dir() else []:
+    children = sorted(data_dir.iterdir()) if data_dir.is_dir() else []
+    for child in children:
         if child.is_dir() and child.name[:1].isdigit():
             try:
                 year = parse_year(child.name)
@@ -159,6 +171,7 @@ def narrative_files(folder: Path, problems: Problems) -> list[Path]:
     found: list[Path] = []
     for top, dirs, files in os.walk(folder):
         here = Path(top)
+        record_listing(f"folder:{here}", [*dirs, *files])
         for name in sorted(dirs):
             path = here / name
             if path.is_symlink():
@@ -180,8 +193,36 @@ def load_narratives(
 ) -> dict[str, Narrative]:
     folder = year_folder(data_dir, year) / NARRATIVE_DIR
     found: dict[str, Narrative] = {}
+    if not folder.is_dir():
+        record_listing(f"folder:{folder}", [])  # a narrative folder added later counts
     for path in narrative_files(folder, problems) if folder.is_dir() else []:
         text = read_text(path, problems, root=data_dir)
         if text is not None:
             found[path.relative_to(folder).as_posix()] = parse_narrative(path, text, problems)
     return found
+
+
+def years_listing(data_dir: Path, only: FinancialYear | None) -> str:
+    return f"years:{only.slug if only else '*'}:{data_dir}"
+
+
+def reads_unchanged(reads: Reads) -> bool:
+    """Whether every file and folder a load read (files.recording) is as it was then."""
+    for path, recorded in reads.files.items():
+        if file_digest(Path(path)) != recorded:
+            return False
+    for key, recorded in reads.listings.items():
+        kind, _, rest = key.partition(":")
+        if kind == "folder":
+            folder = Path(rest)
+            names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+        elif kind == "years":
+            only, _, data_dir = rest.partition(":")
+            years = years_with_data(Path(data_dir))
+            limit = None if only == "*" else parse_year(only)
+            names = [y.slug for y in years if limit is None or y <= limit]
+        else:
+            return False
+        if listing_digest(names) != recorded:
+            return False
+    return True

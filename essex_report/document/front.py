@@ -4,7 +4,7 @@ last words (the colophon), from the configuration and the year's data."""
 from __future__ import annotations
 
 import string
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +60,30 @@ def foreword_date(book: Workbook, year: FinancialYear) -> str | None:
     return text or None
 
 
+def created(published: str | None, year: FinancialYear, source_date: int | None) -> int:
+    """The document's date for the PDF's metadata, in seconds since 1970: SOURCE_DATE_EPOCH
+    when given, else the publication date, else the end of the financial year; never the time
+    of the build, so that the same inputs give the same bytes."""
+    if source_date is not None:
+        return source_date
+    when = date(year.start + 1, 3, 31)
+    if published:
+        text = " ".join(published.split())
+        for python in DATE_FORMATS:
+            try:
+                when = datetime.strptime(text, python).date()
+                break
+            except ValueError:
+                continue
+    return int(datetime(when.year, when.month, when.day, tzinfo=UTC).timestamp())
+
+
 def front_matter(
-    config: ReportConfig, year: FinancialYear, renderer: str, published: str | None = None
+    config: ReportConfig,
+    year: FinancialYear,
+    renderer: str,
+    published: str | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """The document's metadata. `date` (the PDF's cover): the publication date the year's
     data gives (`published:` in the foreword's front matter), else the build date."""
@@ -73,7 +95,7 @@ def front_matter(
         "toc-depth": config.toc_depth,
         "toc-title": config.toc_title,
         "description-meta": f"{config.title} {year}; renderer: {renderer}",
-        **publication_date(published),
+        **publication_date(published, today),
     }
 
 

@@ -25,6 +25,7 @@ from essex_report.project import Project
 from essex_report.years import FinancialYear
 
 MARKER = ".essex-report"  # written by every build into the output folder and each year's folder
+CACHE = ".cache"  # what builds reuse (essex_report.cache), kept in the output folder
 MARKER_TEXT = "Written by essex-report build: the reports here are replaced by later builds.\n"
 YEAR_ENTRIES = {
     "annual-report.html",
@@ -32,6 +33,7 @@ YEAR_ENTRIES = {
     "annual-report.docx",
     "figures.csv",
     "figures.html",
+    "manifest.json",
     "notebooks",
     "source",
     "failed",  # where builds before failed/<year>/ kept a failed build's notebooks
@@ -87,7 +89,7 @@ def _stranger(output: Path, in_repository: bool) -> str | None:
         name = entry.name
         if entry.is_symlink():  # a build never makes one; it could lead anywhere
             return name
-        if name == MARKER or name.startswith((".build-", ".old-")) or name == ".locks":
+        if name in (MARKER, ".locks", CACHE) or name.startswith((".build-", ".old-")):
             continue
         if name == "index.html" and marked:
             continue

@@ -22,6 +22,7 @@ from essex_report import limits
 from essex_report.charts.style import font_dir
 from essex_report.config import TYPST_BRAND
 from essex_report.errors import BuildError
+from essex_report.fingerprint import digest, environment_digest, file_digest, package_digest
 from essex_report.project import Project
 from essex_report.render.brand import write_typst
 
@@ -34,6 +35,12 @@ class Renderer(Protocol):
     or to render."""
 
     @property
+    def identity(self) -> str:
+        """Which renderer this is, found without running it (its executable's path, size and
+        time): a build that finds the same identity as last time reuses what it rendered."""
+        ...
+
+    @property
     def name(self) -> str:
         """What rendered the report, with its version, as people read it (never a path)."""
         ...
@@ -41,9 +48,21 @@ class Renderer(Protocol):
     @property
     def version(self) -> str: ...
 
-    def render(self, document: Path, project: Project, wanted: list[str]) -> dict[str, Path]:
-        """Every wanted format ("html", "pdf", "docx") of `document`, beside it."""
+    def render(
+        self, document: Path, project: Project, wanted: list[str], created: int | None = None
+    ) -> dict[str, Path]:
+        """Every wanted format ("html", "pdf", "docx") of `document`, beside it. `created`:
+        the PDF's creation date (seconds since 1970), never the time of the build."""
         ...
+
+
+def executable_identity(path: Path) -> str:
+    """An executable as it is on disk: its path, size and modification time."""
+    try:
+        status = path.stat()
+    except OSError:
+        return f"{path}:missing"
+    return f"{path}:{status.st_size}:{status.st_mtime_ns}"
 
 
 def font_paths(project: Project) -> list[Path]:
@@ -106,3 +125,25 @@ def run(command: list[str], cwd: Path, what: str, env: dict[str, str] | None = N
         detail = errors[0] if errors else lines[-1] if lines else "no message"
         raise BuildError(f"{what} failed: {detail}")
     return result.stdout
+
+
+def render_inputs(project: Project, renderer: Renderer, formats: tuple[str, ...]) -> str:
+    """What a render is made from besides the document: the styles and filters _quarto.yml
+    names, the brand, the renderer, the formats, the package and its dependencies."""
+    config = project.config
+    named = [
+        *config.style_files("html", "css"),
+        *config.style_files("typst", "include-in-header"),
+        *config.style_files("docx", "reference-doc"),
+        *config.filters,
+    ]
+    return digest(
+        "render",
+        {str(p.relative_to(project.root)): file_digest(p) for p in named},
+        file_digest(project.brand_file),
+        file_digest(project.config_file),
+        renderer.identity,
+        list(formats),
+        package_digest(),
+        environment_digest(project.root),
+    )

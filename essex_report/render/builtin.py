@@ -18,7 +18,7 @@ import yaml
 from essex_report.config import ReportConfig
 from essex_report.errors import BuildError
 from essex_report.project import Project
-from essex_report.render.base import font_paths, run, typst_headers
+from essex_report.render.base import executable_identity, font_paths, run, typst_headers
 
 FILTER = Path(__file__).resolve().parent / "builtin.lua"  # the built-in renderer's own filter
 
@@ -38,6 +38,11 @@ class BuiltinRenderer:
     @property
     def name(self) -> str:
         return f"built-in renderer ({self.version})"
+
+    @property
+    def identity(self) -> str:
+        pandoc = executable_identity(Path(self.pandoc))
+        return f"built-in:{pandoc}:typst {metadata.version('typst')}"
 
     def _pandoc(
         self, document: Path, to: str, output: Path, extra: list[str], config: ReportConfig
@@ -61,14 +66,16 @@ class BuiltinRenderer:
             f"pandoc --to {to}",
         )
 
-    def render(self, document: Path, project: Project, wanted: list[str]) -> dict[str, Path]:
+    def render(
+        self, document: Path, project: Project, wanted: list[str], created: int | None = None
+    ) -> dict[str, Path]:
         """Every wanted format at once: pandoc runs as its own process, Typst in Rust."""
         config = project.config
         toc = ["--toc", f"--toc-depth={config.toc_depth}"] if config.toc else []
         headers = typst_headers(project, document.parent) if "pdf" in wanted else []
         jobs: dict[str, Callable[[], Path]] = {
             "html": lambda: self._html(document, config, toc),
-            "pdf": lambda: self._pdf(document, config, toc, headers, font_paths(project)),
+            "pdf": lambda: self._pdf(document, config, toc, headers, font_paths(project), created),
             "docx": lambda: self._docx(document, config, toc),
         }
         self.pandoc  # noqa: B018  (found once, before the threads start)
@@ -95,6 +102,7 @@ class BuiltinRenderer:
         toc: list[str],
         headers: list[str],
         fonts: list[Path],
+        created: int | None,
     ) -> Path:
         options = config.formats.get("typst", {})
         source = document.with_suffix(".typ")
@@ -117,6 +125,7 @@ class BuiltinRenderer:
                 output=str(out),
                 root=str(document.parent),
                 font_paths=[str(p) for p in fonts],
+                timestamp=created,
                 pdf_standards=standards,
             )
         except Exception as error:  # typst raises its own error types

@@ -15,7 +15,13 @@ import yaml
 
 from essex_report.errors import BuildError, ReportError
 from essex_report.project import Project
-from essex_report.render.base import FORMATS, font_paths, run, typst_headers
+from essex_report.render.base import (
+    FORMATS,
+    executable_identity,
+    font_paths,
+    run,
+    typst_headers,
+)
 
 QUARTO_FORMAT = {"html": "html", "pdf": "typst", "docx": "docx"}
 # Files the format options name, copied beside the document where Quarto looks for them.
@@ -52,10 +58,18 @@ class QuartoRenderer:
     def name(self) -> str:
         return f"Quarto {self.version}"  # never the path: it is printed in the report
 
-    def render(self, document: Path, project: Project, wanted: list[str]) -> dict[str, Path]:
+    @property
+    def identity(self) -> str:
+        return f"quarto:{executable_identity(Path(self.executable))}"
+
+    def render(
+        self, document: Path, project: Project, wanted: list[str], created: int | None = None
+    ) -> dict[str, Path]:
         folder = document.parent
         write_project(folder, project, wanted)
         env = {k: v for k, v in os.environ.items() if not k.startswith(OUTER_PROJECT)}
+        if created is not None:  # Typst dates the PDF by it (reproducible builds)
+            env["SOURCE_DATE_EPOCH"] = str(created)
         # The project lists exactly the wanted formats: one Quarto run renders them all.
         run([self.executable, "render", document.name, "--to", "all"], folder, "quarto render", env)
         outputs = {fmt: document.with_suffix(FORMATS[fmt]) for fmt in wanted}

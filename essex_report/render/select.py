@@ -28,10 +28,14 @@ def choose_renderer(quarto: str | None = None) -> Renderer:
 
 
 def render(
-    renderer: Renderer, document: Path, project: Project, wanted: list[str]
+    renderer: Renderer,
+    document: Path,
+    project: Project,
+    wanted: list[str],
+    created: int | None = None,
 ) -> dict[str, Path]:
     """The outputs of `document` from `renderer`, the HTML made the published web page."""
-    outputs = renderer.render(document, project, wanted)
+    outputs = renderer.render(document, project, wanted, created)
     if "html" in outputs:  # the same web page from either renderer
         webpage.finish_report(outputs["html"], project.brand)
     return outputs

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+
+from essex_report.data.files import Reads, recording
+from essex_report.imports import defer_slow_imports
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
 GRACE = 10  # seconds past the cell time limit before a worker that did not stop is killed
@@ -46,13 +48,14 @@ class Outcome:
     ename: str = ""
     evalue: str = ""
     seconds: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
+    reads: Reads = field(default_factory=Reads)  # what the notebook's data loading read
 
 
 def preload() -> None:
     """Import what every notebook imports, once, before workers are forked."""
     # costly to import (IPython, matplotlib, Papermill): only commands that run notebooks
     # pay for them, once, before the fork
+    defer_slow_imports()
     import IPython.core.interactiveshell  # noqa: F401
     import matplotlib_inline.backend_inline  # noqa: F401
     import papermill  # noqa: F401
@@ -99,21 +102,22 @@ def _child(task: Task, conn: Connection, parent: int) -> None:
         conn.send(("cell", number))
 
     try:
-        papermill.execute_notebook(
-            str(task.notebook),
-            str(task.output),
-            parameters=task.parameters,
-            engine_name="essex",
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            cwd=str(task.cwd),
-            execution_timeout=task.timeout,
-            on_cell=on_cell,
-            failed_path=str(task.output),
-        )
-        conn.send(("done", {}))
+        with recording() as reads:
+            papermill.execute_notebook(
+                str(task.notebook),
+                str(task.output),
+                parameters=task.parameters,
+                engine_name="essex",
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                cwd=str(task.cwd),
+                execution_timeout=task.timeout,
+                on_cell=on_cell,
+                failed_path=str(task.output),
+            )
+        conn.send(("done", {"reads": reads.to_json()}))
     except PapermillExecutionError as error:
         conn.send(("error", {"ename": error.ename, "evalue": str(error.evalue)}))
     except CellFailed as error:
@@ -127,10 +131,13 @@ def _child(task: Task, conn: Connection, parent: int) -> None:
 
 
 def run(
-    tasks: list[Task], jobs: int, on_done: Callable[[Outcome], None] | None = None
+    tasks: list[Task],
+    jobs: int,
+    on_done: Callable[[Outcome], None] | None = None,
+    keep_going: bool = False,
 ) -> list[Outcome]:
-    """Run every task, `jobs` at a time; stop at the first that fails (its outcome is last).
-    Outcomes of tasks that finished, in the order they finished."""
+    """Run every task, `jobs` at a time; stop at the first that fails (its outcome is last)
+    unless `keep_going`. Outcomes of tasks that finished, in the order they finished."""
     context = multiprocessing.get_context("fork")
     pending = list(tasks)
     live: dict[Connection, tuple[BaseProcess, Outcome, float, float]] = {}
@@ -169,6 +176,8 @@ def run(
                     outcome.ename = str(detail.get("ename", ""))
                     outcome.evalue = str(detail.get("evalue", ""))
                     outcome.cell = int(detail.get("cell", outcome.cell))
+                    if "reads" in detail:
+                        outcome.reads = Reads.from_json(detail["reads"])
                     finished = True
                 elif now - since > outcome.task.timeout + GRACE:
                     outcome.kind = "timeout"
@@ -181,7 +190,7 @@ def run(
                     done.append(outcome)
                     if on_done is not None:
                         on_done(outcome)
-                    if not outcome.ok:
+                    if not outcome.ok and not keep_going:
                         return done
         return done
     finally:
