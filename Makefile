@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install report test test-fast lint lab screenshots clean
+.PHONY: help install report test test-fast lint lab screenshots bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -23,14 +23,14 @@ report: $(STAMP) ## build the report for YEAR (default 2019/20) into report/
 	$(BIN)/essex-report build --year $(YEAR)
 
 test: $(STAMP) ## ruff and mypy, then the whole test suite
-	$(BIN)/ruff check essex_report tests
+	$(BIN)/ruff check essex_report tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
 
 test-fast: $(STAMP) ## ruff and mypy, then every test that builds no report (under a minute)
-	$(BIN)/ruff check essex_report tests
+	$(BIN)/ruff check essex_report tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -m "not e2e"; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test-fast: pytest collected no tests" >&2; fi; \
@@ -44,10 +44,13 @@ screenshots: $(STAMP) ## build every year, then PNGs of each HTML (1280, 375 px)
 	$(BIN)/python -m essex_report.review.screenshots report report/screenshots
 
 lint: $(STAMP) ## ruff (checks and format) and mypy
-	$(BIN)/ruff check essex_report tests
+	$(BIN)/ruff check essex_report tests benchmarks
 	$(BIN)/ruff format --check essex_report tests
 	$(BIN)/mypy
 
-clean: ## remove built reports (keeps .venv)
+bench: $(STAMP) ## time builds side by side (naive loop, floor, cold, warm, one value changed, --all)
+	$(BIN)/python benchmarks/bench.py
+
+clean: ## remove built reports and what builds reuse (keeps .venv)
 	rm -rf report/[0-9]*-[0-9]* report/index.html report/.locks report/.build-* report/.old-* \
-		report/failed report/.essex-report report/screenshots styles/brand.typ
+		report/failed report/.essex-report report/screenshots report/.cache styles/brand.typ

@@ -75,7 +75,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     if todo:
         from essex_report.pipeline import Options, build_years  # costly: see above
 
-        options = Options(formats, args.cell_timeout, not args.no_cache, args.jobs, progress.say)
+        options = Options(
+            formats, args.cell_timeout, not args.no_cache, args.jobs, progress.say, args.scheduler
+        )
         results |= dict(zip(todo, build_years(project, todo, renderer, options), strict=True))
     progress.close()
     failed = []
@@ -226,6 +228,12 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         type=_jobs,
         help="notebooks and years run side by side (default: the number of cores)",
+    )
+    build.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the notebooks on a Dask distributed cluster (tcp://HOST:PORT); needs "
+        "pip install -e '.[dask]'",
     )
     build.add_argument(
         "--cell-timeout",

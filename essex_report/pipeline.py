@@ -47,6 +47,7 @@ from essex_report.render.base import Renderer, render_folder, render_inputs
 from essex_report.render.select import render
 from essex_report.render.webpage import page_style
 from essex_report.run import execute
+from essex_report.run.cluster import execute_on
 from essex_report.run.reader import read_notebook
 from essex_report.years import FinancialYear
 
@@ -81,6 +82,7 @@ class Options:
     use_cache: bool = True
     jobs: int | None = None
     say: Say = quiet
+    scheduler: str | None = None  # a Dask scheduler's address: run the notebooks there
 
 
 def build_year(
@@ -262,16 +264,23 @@ def run_all(project: Project, plans: list[YearPlan], options: Options, cache: Ca
         options.say(run.year, run.chapter, detail)
 
     started = time.perf_counter()
-    failures = execute.execute(
-        project,
-        runs,
-        timeout,
-        cache,
-        lambda year: failed_dir(project.output_dir, year),
-        options.jobs,
-        done,
-        keep_going=len(plans) > 1,  # one year's failure stops no other
-    )
+
+    def kept(year: FinancialYear) -> Path | None:
+        return failed_dir(project.output_dir, year)
+
+    if options.scheduler:
+        failures = execute_on(options.scheduler, project, runs, timeout, cache, kept, done)
+    else:
+        failures = execute.execute(
+            project,
+            runs,
+            timeout,
+            cache,
+            kept,
+            options.jobs,
+            done,
+            keep_going=len(plans) > 1,  # one year's failure stops no other
+        )
     for year, error in failures.items():
         by_year[year].error = error
     for plan in plans:

@@ -38,6 +38,7 @@ DOCUMENTED = {
     "annual-report.pdf",
     "figures.csv",
     "figures.html",
+    "manifest.json",  # what the build was made from, and what it reused
     "notebooks",
     "source",
     ".essex-report",  # the marker that says a build wrote the folder

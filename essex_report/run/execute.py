@@ -126,7 +126,7 @@ def execute(
     for outcome in outcomes:
         year = by_output[outcome.task.output].year
         if not outcome.ok and year not in failures:
-            failures[year] = _failure(outcome, failed_dir(year))
+            failures[year] = failure(outcome, failed_dir(year))
     return failures
 
 
@@ -149,7 +149,7 @@ def run_notebooks(
     return [run.output for run in runs]
 
 
-def _failure(outcome: workers.Outcome, failed_dir: Path | None) -> NotebookError:
+def failure(outcome: workers.Outcome, failed_dir: Path | None) -> NotebookError:
     """One line for a notebook that failed, with the executed notebook kept for inspection."""
     task = outcome.task
     kept = ""

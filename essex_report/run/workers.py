@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import multiprocessing
 import os
 import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from essex_report.data.files import Reads, recording
@@ -23,7 +21,7 @@ from essex_report.imports import defer_slow_imports
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
 GRACE = 10  # seconds past the cell time limit before a worker that did not stop is killed
-_running: dict[int, BaseProcess] = {}  # pid -> the workers this process started, still running
+_running: dict[int, Worker] = {}  # pid -> the workers this process started, still running
 
 
 @dataclass(frozen=True)
@@ -138,23 +136,14 @@ def run(
 ) -> list[Outcome]:
     """Run every task, `jobs` at a time; stop at the first that fails (its outcome is last)
     unless `keep_going`. Outcomes of tasks that finished, in the order they finished."""
-    context = multiprocessing.get_context("fork")
     pending = list(tasks)
-    live: dict[Connection, tuple[BaseProcess, Outcome, float, float]] = {}
-    process: BaseProcess
+    live: dict[Connection, tuple[Worker, Outcome, float, float]] = {}
     done: list[Outcome] = []
     try:
         while pending or live:
             while pending and len(live) < max(1, jobs):
                 task = pending.pop(0)
-                parent, child = context.Pipe(duplex=False)
-                process = context.Process(
-                    target=_child, args=(task, child, os.getpid()), daemon=True
-                )
-                process.start()
-                child.close()
-                assert process.pid is not None
-                _running[process.pid] = process
+                process, parent = Worker.fork(task)
                 started = time.monotonic()
                 live[parent] = (process, Outcome(task), started, started)
             ready = wait(list(live), timeout=1.0)
@@ -183,7 +172,7 @@ def run(
                     outcome.kind = "timeout"
                     finished = True
                 if finished:
-                    _stop(process)
+                    process.stop()
                     conn.close()
                     del live[conn]
                     outcome.seconds = now - started
@@ -195,26 +184,64 @@ def run(
         return done
     finally:
         for process, *_ in live.values():
-            _stop(process)
+            process.stop()
         for conn in live:
             conn.close()
 
 
-def _stop(process: BaseProcess) -> None:
-    """End a worker: it has reported (and exits), or it is stopped."""
-    process.join(timeout=2)
-    if process.is_alive():
-        process.terminate()
-        process.join(timeout=3)
-    if process.is_alive():
-        process.kill()
-        process.join()
-    if process.pid is not None:
-        _running.pop(process.pid, None)
+class Worker:
+    """A process forked from this one to run one notebook. Forked directly (os.fork), not
+    through multiprocessing: a Dask worker is a daemon process, which multiprocessing does not
+    let have children."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.exited = False
+
+    @classmethod
+    def fork(cls, task: Task) -> tuple[Worker, Connection]:
+        parent_pid = os.getpid()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker, which never returns
+            try:
+                os.close(read)
+                _child(task, Connection(write, readable=False), parent_pid)
+            finally:
+                os._exit(1)
+        os.close(write)
+        worker = cls(pid)
+        _running[pid] = worker
+        return worker, Connection(read, writable=False)
+
+    def _reaped(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while not self.exited:
+            try:
+                pid, _ = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                pid = self.pid
+            if pid == self.pid:
+                self.exited = True
+            elif time.monotonic() >= deadline:
+                return False
+            else:
+                time.sleep(0.01)
+        return True
+
+    def stop(self) -> None:
+        """End the worker: it has reported (and exits), or it is stopped."""
+        for signum, grace in ((None, 2.0), (signal.SIGTERM, 3.0), (signal.SIGKILL, 5.0)):
+            if signum is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signum)
+            if self._reaped(grace):
+                break
+        _running.pop(self.pid, None)
 
 
 def stop_workers() -> None:
     """Stop every worker this process started that is still running (an interrupt)."""
-    for process in list(_running.values()):
+    for worker in list(_running.values()):
         with contextlib.suppress(Exception):
-            _stop(process)
+            worker.stop()
