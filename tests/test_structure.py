@@ -52,6 +52,7 @@ LAZY = {
     "IPython",
     "papermill",
     "playwright",
+    "distributed",
 }
 
 
