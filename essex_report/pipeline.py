@@ -124,7 +124,10 @@ def build_years(
             plan.staging_root = stack.enter_context(build_folder(project.output_dir, year))
             plans.append(plan)
         run_all(project, plans, options, cache)
-        with ThreadPoolExecutor(max(1, min(len(plans), options.jobs or 2))) as pool:
+        # A render runs two processes itself (HTML and PDF side by side, each a pandoc of about
+        # 100 MiB): years render side by side only where there are cores for both.
+        at_once = max(1, min(len(plans), (options.jobs or execute.default_jobs()) // 2))
+        with ThreadPoolExecutor(at_once) as pool:
             finished = pool.map(lambda p: p.finish(project, renderer, options, cache), plans)
             for plan, outcome in zip(plans, finished, strict=True):
                 results[plan.year] = outcome

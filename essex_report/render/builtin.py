@@ -4,6 +4,8 @@ It reads the same `_quarto.yml` as Quarto does."""
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
@@ -12,15 +14,21 @@ from pathlib import Path
 from typing import Any
 
 import pypandoc
-import typst
 import yaml
 
 from essex_report.config import ReportConfig
-from essex_report.errors import BuildError
 from essex_report.project import Project
 from essex_report.render.base import executable_identity, font_paths, run, typst_headers
 
 FILTER = Path(__file__).resolve().parent / "builtin.lua"  # the built-in renderer's own filter
+# Typst's compile, in a process of its own; an error is its first line ("error: ...").
+COMPILE = """
+import json, sys, typst
+try:
+    typst.compile(**json.loads(sys.argv[1]))
+except Exception as error:
+    sys.exit((str(error).splitlines() or [type(error).__name__])[0])
+"""
 
 
 class BuiltinRenderer:
@@ -119,17 +127,19 @@ class BuiltinRenderer:
         standard = options.get("pdf-standard")
         standards: Any = [standard] if isinstance(standard, str) else list(standard or [])
         out = document.with_suffix(".pdf")
-        try:
-            typst.compile(
-                str(source),
-                output=str(out),
-                root=str(document.parent),
-                font_paths=[str(p) for p in fonts],
-                timestamp=created,
-                pdf_standards=standards,
-            )
-        except Exception as error:  # typst raises its own error types
-            raise BuildError(f"typst compile failed: {str(error).splitlines()[0]}") from error
+        arguments = {
+            "input": str(source),
+            "output": str(out),
+            "root": str(document.parent),
+            "font_paths": [str(p) for p in fonts],
+            "timestamp": created,
+            "pdf_standards": standards,
+        }
+        # Typst runs in a process of its own: its caches (about 20 MiB a report) would stay
+        # in the build's memory for every year of `build --all`.
+        run(
+            [sys.executable, "-c", COMPILE, json.dumps(arguments)], document.parent, "typst compile"
+        )
         return out
 
     def _docx(self, document: Path, config: ReportConfig, toc: list[str]) -> Path:

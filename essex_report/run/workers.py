@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import signal
 import time
@@ -62,6 +63,10 @@ def preload() -> None:
     from essex_report.charts import style  # costly: imported before the fork
 
     style.preload()
+    # What is imported is shared with every worker until written to: kept out of the garbage
+    # collector's sight, a worker's collections do not copy those pages.
+    gc.collect()
+    gc.freeze()
 
 
 def _die_with(parent: int) -> None:
