@@ -11,7 +11,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from essex_report import limits
 from essex_report.config import positive_seconds
@@ -20,6 +20,7 @@ from essex_report.data.scaffold import new_year
 from essex_report.data.status import year_status
 from essex_report.errors import ReportError, show_paths_from, shown
 from essex_report.imports import defer_slow_imports
+from essex_report.progress import Progress
 from essex_report.project import Project
 from essex_report.run.workers import stop_workers
 from essex_report.years import FinancialYear, parse_year
@@ -121,37 +122,6 @@ def _write_index(project: Project, years: list[FinancialYear]) -> None:
         status = year_status(book, year)
         statuses[year.label] = f"{status.framework}; {status.present} of {len(status.used)} figures"
     print(f"index    {shown(write_index(project, years, statuses))}")
-
-
-class Progress:
-    """What a build is doing: on a terminal, one line per year redrawn as its notebooks and
-    render finish; otherwise (a log, CI) a plain line per event."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.live = stream.isatty()
-        self.lines: dict[FinancialYear, str] = {}
-        self.drawn = 0
-
-    def say(self, year: FinancialYear, what: str, detail: str) -> None:
-        if not self.live:
-            print(f"{year}: {what}: {detail}", file=self.stream, flush=True)
-            return
-        done = self.lines.get(year, "").count("■")
-        mark = "■" if what not in ("rendering",) else ""
-        self.lines[year] = f"{year}  {'■' * (done + len(mark))}  {what}: {detail}"
-        self._draw()
-
-    def _draw(self) -> None:
-        if self.drawn:
-            self.stream.write(f"\x1b[{self.drawn}F")
-        for line in self.lines.values():
-            self.stream.write(f"\x1b[2K{line[:120]}\n")
-        self.drawn = len(self.lines)
-        self.stream.flush()
-
-    def close(self) -> None:
-        self.lines.clear()
 
 
 def cmd_new_year(args: argparse.Namespace) -> int:

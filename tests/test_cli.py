@@ -62,3 +62,32 @@ def test_every_command_has_help(command, capsys):
         main([command, "--help"])
     assert done.value.code == 0
     assert "usage: essex-report" in capsys.readouterr().out
+
+
+def test_progress_is_plain_lines_in_a_log_and_one_line_per_year_on_a_terminal():
+    import io
+
+    from essex_report.progress import Progress
+    from essex_report.years import parse_year
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    log = io.StringIO()
+    progress = Progress(log)
+    progress.say(parse_year("2019/20"), "notebooks/about.ipynb", "ran in 0.3s")
+    progress.say(parse_year("2019/20"), "render", "reused")
+    assert log.getvalue().splitlines() == [
+        "2019/20: notebooks/about.ipynb: ran in 0.3s",
+        "2019/20: render: reused",
+    ]
+    screen = Terminal()
+    progress = Progress(screen)
+    for what in ("notebooks/about.ipynb", "notebooks/contact.ipynb"):
+        progress.say(parse_year("2019/20"), what, "ran in 0.3s")
+    progress.say(parse_year("2018/19"), "notebooks/about.ipynb", "reused")
+    drawn = screen.getvalue()
+    assert "\x1b[1F" in drawn  # the year's line is redrawn in place, not added
+    assert drawn.rstrip().endswith("2018/19  ■  notebooks/about.ipynb: reused")
+    assert "2019/20  ■■  notebooks/contact.ipynb" in drawn

@@ -23,6 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "fingerprint": set(),
     "cache": {"fingerprint"},
     "imports": set(),
+    "progress": {"years", "errors"},
     "config": {"errors", "limits"},
     "project": {"config", "errors", "years", "limits"},
     "data": FOUNDATIONS,
@@ -37,7 +38,7 @@ ALLOWED: dict[str, set[str]] = {
     "pipeline": FOUNDATIONS
     | {"data", "notebook", "run", "document", "render", "publish", "manifest", "project", "config"},
     "cli": FOUNDATIONS
-    | {"data", "run", "render", "publish", "manifest", "pipeline", "project", "config"},
+    | {"data", "run", "render", "publish", "manifest", "pipeline", "project", "config", "progress"},
     "hooks": FOUNDATIONS | {"cli", "notebook", "render", "run", "project", "config"},
     "__main__": {"cli"},
     "__init__": set(),
