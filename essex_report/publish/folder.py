@@ -112,9 +112,9 @@ def mark_output(output: Path) -> None:
 
 
 @contextmanager
-def year_lock(year: FinancialYear, report_dir: Path) -> Iterator[None]:
+def year_lock(year: FinancialYear, output_dir: Path) -> Iterator[None]:
     """One build of a year at a time; a second one stops with a clear message."""
-    locks = report_dir / ".locks"
+    locks = output_dir / ".locks"
     locks.mkdir(parents=True, exist_ok=True)
     with open(locks / f"{year.slug}.lock", "a+") as handle:
         try:
@@ -138,10 +138,10 @@ def year_lock(year: FinancialYear, report_dir: Path) -> Iterator[None]:
 
 
 @contextmanager
-def build_folder(report_dir: Path, year: FinancialYear) -> Iterator[Path]:
+def build_folder(output_dir: Path, year: FinancialYear) -> Iterator[Path]:
     """A private folder for one build, locked by its owner while the build lives (a lock the
     system drops when the process dies, however it dies), removed when the build ends."""
-    work = Path(tempfile.mkdtemp(prefix=f".build-{year.slug}-{os.getpid()}-", dir=report_dir))
+    work = Path(tempfile.mkdtemp(prefix=f".build-{year.slug}-{os.getpid()}-", dir=output_dir))
     with open(work / f"{OWNER}.new", "w") as owner:
         fcntl.flock(owner, fcntl.LOCK_EX)
         os.rename(work / f"{OWNER}.new", work / OWNER)  # seen by a cleaner only once locked
@@ -155,11 +155,11 @@ def _alive(pid: int) -> bool:
     return pid == os.getpid() or psutil.pid_exists(pid)
 
 
-def clean_stale(report_dir: Path) -> list[Path]:
+def clean_stale(output_dir: Path) -> list[Path]:
     """Remove the build folders no live build owns (left by a build killed with SIGKILL, or a
     lost machine), and put back or remove reports a killed build had set aside."""
     removed = []
-    for folder in sorted(report_dir.glob(".build-*")):
+    for folder in sorted(output_dir.glob(".build-*")):
         if folder.is_symlink() or not folder.is_dir():
             continue  # not a build's (the output folder check refuses it)
         owner = folder / OWNER
@@ -176,11 +176,11 @@ def clean_stale(report_dir: Path) -> list[Path]:
                 continue
             shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)
-    for old in sorted(report_dir.glob(".old-*")):
+    for old in sorted(output_dir.glob(".old-*")):
         found = re.fullmatch(r"\.old-([0-9]{4}-[0-9]{2})-([0-9]+)", old.name)
         if found is None or old.is_symlink() or _alive(int(found[2])):
             continue
-        final = report_dir / found[1]
+        final = output_dir / found[1]
         if final.exists():
             shutil.rmtree(old, ignore_errors=True)  # the report that replaced it is in place
             removed.append(old)

@@ -43,15 +43,15 @@ def recover(final: Path) -> None:
         return
 
 
-def failed_dir(report_dir: Path, year: FinancialYear) -> Path:
+def failed_dir(output_dir: Path, year: FinancialYear) -> Path:
     """Where a failed build keeps its executed notebooks: beside the last good report, never
     inside it."""
-    return report_dir / FAILED / year.slug
+    return output_dir / FAILED / year.slug
 
 
-def forget_failed(report_dir: Path, year: FinancialYear) -> None:
+def forget_failed(output_dir: Path, year: FinancialYear) -> None:
     """After a good build, the notebooks of an earlier failure of the year are out of date."""
-    folder = failed_dir(report_dir, year)
+    folder = failed_dir(output_dir, year)
     if folder.is_dir() and all(p.suffix == ".ipynb" for p in folder.iterdir()):
         shutil.rmtree(folder, ignore_errors=True)
         if folder.parent.is_dir() and not any(folder.parent.iterdir()):

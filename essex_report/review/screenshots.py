@@ -20,23 +20,23 @@ WIDTHS = (1280, 375)
 PDF_DPI = 60  # enough to judge a page's layout, small enough to page through
 
 
-def pages(report_dir: Path) -> list[tuple[str, Path]]:
+def pages(output_dir: Path) -> list[tuple[str, Path]]:
     """(name, page) for every year's report and register, and the index."""
     found = []
-    for folder in sorted(p for p in report_dir.iterdir() if (p / "annual-report.html").is_file()):
+    for folder in sorted(p for p in output_dir.iterdir() if (p / "annual-report.html").is_file()):
         found.append((folder.name, folder / "annual-report.html"))
         if (folder / "figures.html").is_file():
             found.append((f"{folder.name}-figures", folder / "figures.html"))
-    if (report_dir / "index.html").is_file():
-        found.append(("index", report_dir / "index.html"))
+    if (output_dir / "index.html").is_file():
+        found.append(("index", output_dir / "index.html"))
     return found
 
 
-def take(report_dir: Path, out: Path) -> list[Path]:
-    listed = pages(report_dir)
+def take(output_dir: Path, out: Path) -> list[Path]:
+    listed = pages(output_dir)
     if not listed:
         raise ReportError(
-            f"no built report in {shown(report_dir)}: run `essex-report build --all` first"
+            f"no built report in {shown(output_dir)}: run `essex-report build --all` first"
         )
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
@@ -69,10 +69,10 @@ def take(report_dir: Path, out: Path) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     show_paths_from(Path.cwd())
-    report_dir = Path(argv[0]).resolve() if argv else Project().output_dir
-    out = Path(argv[1]).resolve() if len(argv) > 1 else report_dir / "screenshots"
+    output_dir = Path(argv[0]).resolve() if argv else Project().output_dir
+    out = Path(argv[1]).resolve() if len(argv) > 1 else output_dir / "screenshots"
     try:
-        written = take(report_dir, out)
+        written = take(output_dir, out)
     except ReportError as error:
         print(f"screenshots: {error}", file=sys.stderr)
         return 1
