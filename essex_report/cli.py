@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from essex_report import limits
+from essex_report import interrupt, limits
 from essex_report.config import positive_seconds
 from essex_report.data.load import load_workbook, years_with_data
 from essex_report.data.scaffold import new_year
@@ -282,8 +282,10 @@ def _resolve_paths(args: argparse.Namespace) -> None:
         args.quarto = str(Path(quarto).expanduser().resolve())
 
 
-def _terminate(signum, frame):  # SIGTERM and SIGHUP stop a build the way Ctrl-C does
-    raise KeyboardInterrupt
+def _terminate(signum: int, frame: object) -> None:
+    """SIGINT, SIGTERM and SIGHUP stop a build: asked for here, carried out where the build
+    checks (essex_report.interrupt), never in the middle of an import or a fork."""
+    interrupt.request(signum)
 
 
 def _os_error(error: OSError) -> str:
@@ -304,7 +306,7 @@ def _one_line(text: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     defer_slow_imports()
     args = parser().parse_args(argv)
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _terminate)
     show_paths_from(Path.cwd())  # messages name files as the caller sees them
     try:

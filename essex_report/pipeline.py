@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from essex_report import interrupt
 from essex_report.cache import Cache
 from essex_report.data.files import Reads, recording
 from essex_report.data.load import load_workbook
@@ -233,6 +234,7 @@ class YearPlan:
             cached, outputs, staging, self.timings, build_date,
         )  # fmt: skip
         manifest.write(staging)
+        interrupt.check()
         final = project.year_output_dir(year)
         swap_in(staging, final)
         placed = {fmt: final / path.name for fmt, path in outputs.items()}
@@ -245,6 +247,7 @@ class YearPlan:
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
+        interrupt.check()  # every stage starts only if no stop was asked for
         started = time.perf_counter()
         try:
             yield

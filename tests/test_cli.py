@@ -91,3 +91,24 @@ def test_progress_is_plain_lines_in_a_log_and_one_line_per_year_on_a_terminal():
     assert "\x1b[1F" in drawn  # the year's line is redrawn in place, not added
     assert drawn.rstrip().endswith("2018/19  ■  notebooks/about.ipynb: reused")
     assert "2019/20  ■■  notebooks/contact.ipynb" in drawn
+
+
+def test_a_stop_asked_for_is_kept_even_when_a_library_catches_the_interrupt():
+    import signal
+
+    import pytest
+
+    from essex_report import interrupt
+
+    interrupt.forget()
+    interrupt.check()  # nothing asked: nothing raised
+    try:
+        interrupt.request(signal.SIGTERM)
+        try:
+            raise KeyboardInterrupt  # as a library that catches and warns would swallow it
+        except KeyboardInterrupt:
+            pass
+        with pytest.raises(KeyboardInterrupt):
+            interrupt.check()  # the next stage of the build stops all the same
+    finally:
+        interrupt.forget()

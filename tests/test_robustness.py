@@ -25,7 +25,9 @@ from .conftest import essex_report
 pytestmark = pytest.mark.e2e  # builds reports or runs notebooks
 
 
-def start_build(output: Path, env: dict | None = None) -> subprocess.Popen:
+def start_build(
+    output: Path, env: dict | None = None, extra: list[str] | None = None
+) -> subprocess.Popen:
     return subprocess.Popen(
         [
             sys.executable,
@@ -36,6 +38,7 @@ def start_build(output: Path, env: dict | None = None) -> subprocess.Popen:
             "2019/20",
             "--output",
             str(output),
+            *(extra or []),
         ],
         cwd=paths.ROOT,
         stdout=subprocess.PIPE,
@@ -121,6 +124,24 @@ def test_sigterm_mid_build_keeps_the_report_and_stops_every_kernel(previous):
     _, alive = psutil.wait_procs(kernels, timeout=5)
     assert alive == []
     assert not list(previous.glob(".build-*"))
+
+
+@pytest.mark.parametrize("after", [0.2, 0.6, 1.0, 1.5])
+def test_sigterm_at_any_moment_stops_the_build_and_never_hangs(previous, after):
+    """A SIGTERM while the build imports, forks or runs notebooks: it stops, promptly, with
+    130 (it once hung, a lock held by a fork's handler; once built on, matplotlib having
+    caught the interrupt while importing; once aborted, a C extension's import interrupted)."""
+    before = snapshot(previous)
+    build = start_build(previous, extra=["--no-cache"])
+    time.sleep(after)
+    build.send_signal(signal.SIGTERM)
+    _, err = build.communicate(timeout=30)
+    if build.returncode == -signal.SIGTERM:  # before the command had started: nothing done
+        assert err == "" and not list(previous.glob(".build-*"))
+    else:
+        assert build.returncode == 130, err
+        assert err.strip().splitlines()[-1].endswith("the last good report is untouched")
+    assert snapshot(previous) == before
 
 
 def test_a_second_build_of_the_same_year_stops_with_a_clear_message(previous):

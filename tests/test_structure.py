@@ -15,7 +15,16 @@ TESTS = Path(__file__).parent
 
 # What each part of the package may import (besides itself and the standard library). The
 # stages run in this order: a stage may import the ones before it, never one after.
-FOUNDATIONS = {"__init__", "errors", "years", "limits", "fingerprint", "cache", "imports"}
+FOUNDATIONS = {
+    "__init__",
+    "errors",
+    "years",
+    "limits",
+    "fingerprint",
+    "cache",
+    "imports",
+    "interrupt",
+}
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "years": {"errors"},
@@ -23,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "fingerprint": set(),
     "cache": {"fingerprint"},
     "imports": set(),
+    "interrupt": set(),
     "progress": {"years", "errors"},
     "config": {"errors", "limits"},
     "project": {"config", "errors", "years", "limits"},

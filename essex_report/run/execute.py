@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from essex_report import interrupt
 from essex_report.cache import Cache
 from essex_report.data.files import Reads
 from essex_report.data.load import reads_unchanged
@@ -121,6 +122,7 @@ def execute(
             on_done(run)
 
     workers.preload()
+    interrupt.check()  # a stop asked for while importing (which a library may have caught)
     outcomes = workers.run(tasks, jobs or default_jobs(), on_done=done, keep_going=keep_going)
     failures: dict[FinancialYear, NotebookError] = {}
     for outcome in outcomes:

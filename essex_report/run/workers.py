@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from essex_report import interrupt
 from essex_report.data.files import Reads, recording
 from essex_report.imports import defer_slow_imports
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
+STOPPING = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}  # what stops a build
 GRACE = 10  # seconds past the cell time limit before a worker that did not stop is killed
 _running: dict[int, Worker] = {}  # pid -> the workers this process started, still running
 
@@ -92,8 +94,6 @@ def _child(task: Task, conn: Connection, parent: int) -> None:
     own = conn.fileno()
     os.closerange(3, own)
     os.closerange(own + 1, os.sysconf("SC_OPEN_MAX"))
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # the parent's handlers
-        signal.signal(signum, signal.SIG_DFL)
     devnull = os.open(os.devnull, os.O_WRONLY)  # a worker never writes to the terminal
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
@@ -146,6 +146,7 @@ def run(
     done: list[Outcome] = []
     try:
         while pending or live:
+            interrupt.check()
             while pending and len(live) < max(1, jobs):
                 task = pending.pop(0)
                 process, parent = Worker.fork(task)
@@ -207,13 +208,24 @@ class Worker:
     def fork(cls, task: Task) -> tuple[Worker, Connection]:
         parent_pid = os.getpid()
         read, write = os.pipe()
-        pid = os.fork()
+        # No signal handler runs while forking (one that raised inside the fork's own handlers
+        # would leave logging's lock held): a signal that comes meanwhile waits for the fork.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+        try:
+            pid = os.fork()
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            raise
         if pid == 0:  # the worker, which never returns
             try:
+                for signum in STOPPING:  # the parent's handlers, then signals as usual
+                    signal.signal(signum, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
                 os.close(read)
                 _child(task, Connection(write, readable=False), parent_pid)
             finally:
                 os._exit(1)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         os.close(write)
         worker = cls(pid)
         _running[pid] = worker
