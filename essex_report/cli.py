@@ -159,7 +159,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for problem in book.problems:
         print(problem, file=sys.stderr if problem.is_error else sys.stdout)
     for checked in [year] if year else sorted(book.years):
-        to_find = book.data(checked).listed - set(book.data(checked).values)
+        to_find = book.data(checked).to_find  # rows without a value, whatever else is wrong
         if to_find:
             print(f"{checked}: {len(to_find)} figures still to find (rows without a value)")
     scope = year.label if year else f"{len(book.years)} years"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,8 @@ class ReportConfig:
     filters: tuple[Path, ...] = ()  # Lua filters both renderers run (`filters:`)
     font_paths: tuple[Path, ...] = ()  # folders Typst reads fonts from (typst `font-paths:`)
     cell_timeout: int = limits.CELL_TIMEOUT
+    # How far short of its target (per cent of the target) a figure is still "on track".
+    target_tolerance: Decimal = Decimal(limits.TARGET_TOLERANCE)
 
     def chapter_path(self, chapter: str) -> Path:
         return self.root / chapter
@@ -132,6 +135,7 @@ def load_config(path: Path) -> ReportConfig:
         if timeout is None
         else positive_seconds(timeout, f"{shown(path)}: {SECTION}: cell-timeout")
     )
+    tolerance = own.get("target-tolerance") if isinstance(own, dict) else None
     return ReportConfig(
         root=root,
         title=str(config.get("title", book.get("title", "Annual Report"))),
@@ -146,7 +150,20 @@ def load_config(path: Path) -> ReportConfig:
         font_paths=font_paths,
         execute=dict(config.get("execute") or {}),
         cell_timeout=cell_timeout,
+        target_tolerance=target_tolerance(tolerance, f"{shown(path)}: {SECTION}: target-tolerance"),
     )
+
+
+def target_tolerance(value: object, where: str) -> Decimal:
+    """The per cent of a target a figure may fall short by and be on track (0 to 100)."""
+    if value is None:
+        return Decimal(limits.TARGET_TOLERANCE)
+    if isinstance(value, bool) or not re.fullmatch(r"[0-9]{1,3}(\.[0-9]{1,2})?", str(value)):
+        raise ReportError(f"{where} is {value!r}; expected a per cent of the target such as 5")
+    tolerance = Decimal(str(value))
+    if tolerance > 100:
+        raise ReportError(f"{where} is {tolerance}; expected from 0 to 100 per cent")
+    return tolerance
 
 
 # --- _brand.yml -------------------------------------------------------------------------------

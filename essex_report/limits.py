@@ -6,3 +6,5 @@ MAX_DIGITS = 15  # significant digits of a value: beyond this a float (charts) l
 MAX_DECIMALS = 6  # decimal places a derived figure may be printed with
 CELL_TIMEOUT = 600  # seconds a notebook cell may run, unless _quarto.yml or --cell-timeout say
 RENDER_TIMEOUT = 900  # seconds a render may take: a renderer that runs this long is stuck
+TARGET_TOLERANCE = 5  # per cent of a target a figure may fall short by and be "on track",
+# unless _quarto.yml's essex-report: target-tolerance says otherwise

@@ -14,7 +14,6 @@ import pytest
 from essex_report.charts import style as chart_style
 from essex_report.charts.make import bar_chart, trend_chart
 from essex_report.charts.model import Chart, Point, tick
-from essex_report.data.derive import FUNDING_SHARES
 from essex_report.data.formatting import format_value
 from essex_report.data.load import load_workbook
 from essex_report.errors import ReportError
@@ -288,7 +287,7 @@ def real_charts() -> list[tuple[Chart, list[Point]]]:
 
     def point(value, label: str, series: str = "") -> Point:
         ind = cat.indicators[value.indicator]
-        text = format_value(value.value, ind.unit, ind.decimals if value.derived else None)
+        text = format_value(value.value, ind.unit, value.decimals if value.derived else None)
         return Point(label, value.value, ind.unit, text, series)
 
     drawn: list[tuple[Chart | None, list[Point]]] = []
@@ -305,7 +304,7 @@ def real_charts() -> list[tuple[Chart, list[Point]]]:
                         for v in data.breakdowns(i)
                     ]
                     drawn.append((bar_chart(points, f"{block.indicators}", "Figure"), points))
-        for group in [*notebook_chart_groups(), list(FUNDING_SHARES)]:
+        for group in [*notebook_chart_groups(), *relation_groups(cat)]:
             points = [point(v, cat.indicators[i].label) for i in group if (v := data.get(i))]
             drawn.append((bar_chart(points, f"{group[0]}, {year}", "Service"), points))
         for indicator in sorted({i for i, b in data.values if not b}):
@@ -319,6 +318,16 @@ def real_charts() -> list[tuple[Chart, list[Point]]]:
                 points = [point(v, v.year.label) for v in series]
                 drawn.append((trend_chart(points, [year.label], f"{indicator} to {year}"), points))
     return [(chart, points) for chart, points in drawn if chart is not None]
+
+
+def relation_groups(cat) -> list[list[str]]:
+    """The figures the notebook API charts together by the catalogue's relations: each set of
+    a total's lines, and those lines' shares (how spending was funded)."""
+    groups = [list(r.inputs) for r in cat.relations if r.rule == "sum"]
+    shares = [r for r in cat.relations if r.rule == "share"]
+    for lines in list(groups):
+        groups.append(list(dict.fromkeys(r.figure for r in shares if r.inputs[0] in lines)))
+    return [g for g in groups if g]
 
 
 def notebook_chart_groups() -> list[list[str]]:

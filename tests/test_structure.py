@@ -54,7 +54,8 @@ ALLOWED: dict[str, set[str]] = {
     "__init__": set(),
 }
 # Third-party modules a function may import: costly to import (matplotlib, Papermill,
-# IPython) or present only in some environments (IPython outside a kernel, Playwright).
+# IPython, pandas, seaborn) or present only in some environments (IPython outside a kernel,
+# Playwright).
 LAZY = {
     "matplotlib",
     "matplotlib_inline",
@@ -64,6 +65,8 @@ LAZY = {
     "papermill",
     "playwright",
     "distributed",
+    "pandas",
+    "seaborn",
 }
 
 

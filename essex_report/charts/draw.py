@@ -172,8 +172,10 @@ def draw_columns(
     unit: str,
     chart_id: str,
     alt: str,
+    breaks: list[str] | None = None,
 ) -> tuple[str, float, float]:
-    """Columns on a year axis: one slot per financial year, a labelled gap where none."""
+    """Columns on a year axis: one slot per financial year, a labelled gap where none; a
+    series break (`breaks`: the years a new series starts) drawn before its year."""
     colours = style.palette(len(series))
     values = [plotted(p, unit) for p in points]
     texts = [shown(p) for p in points]
@@ -216,6 +218,7 @@ def draw_columns(
                 gid=f"{chart_id}-value-{n}",
             )
         _gaps(ax, points, axis, series, width, slot, chart_id)
+        _breaks(ax, [FinancialYear(int(y[:4])) for y in breaks or []], chart_id)
         ax.set_xlim(axis[0].start - 0.6, axis[-1].start + 0.6)
         ax.set_xticks(
             [y.start for y in axis],
@@ -275,3 +278,29 @@ def _gaps(
                 linespacing=1.1,
                 gid=f"{chart_id}-gap-{year.slug}" + (f"-{place}" if len(series) > 1 else ""),
             )
+
+
+def _breaks(ax: Axes, starts: list[FinancialYear], chart_id: str) -> None:
+    """A series break: a dashed line between the years either side and the words "series
+    break" beside it, so columns either side are never read as one series."""
+    for year in starts:
+        x = year.start - 0.5
+        ax.axvline(
+            x,
+            color=style.TEXT,
+            linewidth=1.2,
+            linestyle=(0, (4, 3)),
+            gid=f"{chart_id}-break-{year.slug}",
+        )
+        ax.annotate(
+            "series break",
+            (x, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(-3, -2),
+            textcoords="offset points",
+            ha="right",
+            va="top",
+            rotation=90,
+            fontsize=style.NOTE_SIZE,
+            color=style.TEXT,
+        )

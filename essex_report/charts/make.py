@@ -64,12 +64,26 @@ def year_axis(points: list[Point], years: list[str], caption: str) -> list[Finan
 
 
 def trend_chart(
-    points: list[Point], years: list[str], caption: str, *, measure: str = "Value"
+    points: list[Point],
+    years: list[str],
+    caption: str,
+    *,
+    measure: str = "Value",
+    breaks: dict[str, str] | None = None,
+    notes: dict[str, str] | None = None,
 ) -> Chart | None:
     """Columns on a year axis holding every financial year from first to last: a year
-    without a figure keeps its place, labelled "no figure". Points labelled by year."""
+    without a figure keeps its place, labelled "no figure". Points labelled by year.
+
+    `breaks`: year label -> what changed, for each year a new series starts (a change of
+    definition, coverage or period): drawn as a break before that year, said in the alt text
+    and the data table. `notes`: year label -> what the data table says of that year's
+    figure (the period it covers)."""
     if len(points) < 2:
         return None
+    breaks, notes = breaks or {}, dict(notes or {})
+    for year, why in breaks.items():
+        notes[year] = "; ".join(p for p in (f"series break: {why}", notes.get(year)) if p)
     axis = year_axis(points, years, caption)
     points = [Point(parse_year(p.label).label, p.value, p.unit, p.text, p.series) for p in points]
     unique(points, caption)
@@ -83,11 +97,17 @@ def trend_chart(
         [y.label, *(cells[y.label, s].text if (y.label, s) in cells else NO_FIGURE for s in series)]
         for y in axis
     ]
+    if notes:
+        header.append("Note")
+        rows = [[*row, notes.get(row[0], "")] for row in rows]
     items = []
     for y in axis:
         found = [(s, cells.get((y.label, s))) for s in series]
         said = [f"{s} {shown(p)}".strip() if p else f"{s} {NO_FIGURE}".strip() for s, p in found]
         items.append(f"{y.label}: {', '.join(said)}")
     alt = alt_text(kind, unit, caption, items)
-    svg, width, height = draw_columns(points, axis, series, unit, chart_id, alt)
+    if breaks:
+        where = "; ".join(f"before {year}, {why}" for year, why in breaks.items())
+        alt += f" The series breaks {where}: figures either side are not comparable."
+    svg, width, height = draw_columns(points, axis, series, unit, chart_id, alt, list(breaks))
     return Chart(svg, caption, alt, header, rows, kind, unit, chart_id, width, height)

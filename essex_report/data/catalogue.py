@@ -9,7 +9,17 @@ from pathlib import Path
 
 from essex_report.data import schema
 from essex_report.data.files import Row, read_table
-from essex_report.data.model import Catalogue, Framework, Indicator, Priority, Source, Theme
+from essex_report.data.formatting import SCALE
+from essex_report.data.model import (
+    Break,
+    Catalogue,
+    Framework,
+    Indicator,
+    Priority,
+    Relation,
+    Source,
+    Theme,
+)
 from essex_report.errors import Problem, Problems, Reason, shown
 from essex_report.years import parse_year
 
@@ -85,6 +95,10 @@ def _add(cat: Catalogue, table: schema.Table, row: Row, file: str, problems: Pro
             problems.append(unknown(file, row, "framework", c["framework"], cat.frameworks))
     elif table is schema.PRIORITIES:
         _add_priority(cat, row, file, problems)
+    elif table is schema.RELATIONS:
+        _add_relation(cat, row, file, problems)
+    elif table is schema.BREAKS:
+        _add_break(cat, row, file, problems)
     else:
         cat.indicators[c["id"]] = Indicator(
             c["id"],
@@ -124,6 +138,96 @@ def _add_priority(cat: Catalogue, row: Row, file: str, problems: Problems) -> No
             line=row.line,
             column="theme",
         )
+
+
+# How many inputs each rule takes: (least, most).
+INPUTS = {
+    "sum": (2, None),
+    "share": (2, 2),
+    "difference": (2, 2),
+    "rest": (1, None),
+    "change": (1, 1),
+}
+RULE_FORMS = {
+    "sum": "the lines that add up to the figure",
+    "share": "the part, then the whole it is a share of",
+    "difference": "the figure taken from, then the figure taken away",
+    "rest": "the shares that, with the figure, make 100%",
+    "change": "the figure whose change on the previous year this is",
+}
+
+
+def _add_relation(cat: Catalogue, row: Row, file: str, problems: Problems) -> None:
+    """A relation whose figures are all in the catalogue, with units the rule can combine."""
+    c = row.cells
+    inputs, unless = tuple(c["inputs"].split()), tuple(c["unless"].split())
+
+    def bad(message: str, column: str) -> None:
+        problems.add(file, message, Reason.INVALID, line=row.line, column=column)
+
+    names = [("figure", c["figure"]), *(("inputs", i) for i in inputs)]
+    names += [("unless", i) for i in unless]
+    missing = False
+    for column, name in names:
+        if name not in cat.indicators:
+            missing = True
+            if not cat.doubtful(name, schema.INDICATORS):
+                close = difflib.get_close_matches(name, list(cat.indicators), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                bad(f"'{name}' is not an indicator in indicators.csv{hint}", column)
+    if missing:
+        return
+    rule = c["rule"]
+    least, most = INPUTS[rule]
+    if len(inputs) < least or (most is not None and len(inputs) > most):
+        count = f"{least}" if least == most else f"at least {least}"
+        bad(f"a {rule} takes {count} inputs ({RULE_FORMS[rule]}); found {len(inputs)}", "inputs")
+        return
+    if c["figure"] in inputs:
+        bad(f"'{c['figure']}' is worked out from itself", "inputs")
+        return
+    units = [cat.indicators[i].unit for i in inputs]
+    unit = cat.indicators[c["figure"]].unit
+    if rule in ("share", "rest", "change") and unit != "percent":
+        bad(f"a {rule} is a percentage, but '{c['figure']}' is in {unit}", "figure")
+        return
+    if rule == "rest" and set(units) != {"percent"}:
+        bad("a rest is 100% less other percentages; every input must be in percent", "inputs")
+        return
+    if rule == "sum" and len(set(units)) > 1:
+        bad(f"the lines of a sum share one unit; found {', '.join(dict.fromkeys(units))}", "inputs")
+        return
+    together = units if rule == "share" else [*units, unit]
+    if rule in ("sum", "difference", "share") and not _combinable(together):
+        bad(f"the units {', '.join(dict.fromkeys(together))} cannot be added or compared", "inputs")
+        return
+    cat.relations.append(Relation(c["figure"], rule, inputs, unless, c["note"], row.line))
+
+
+def _combinable(units: list[str]) -> bool:
+    """Units that can be added: money at any scale (£m and £bn), or one other unit."""
+    return all(u in SCALE for u in units) or len(set(units)) == 1
+
+
+def _add_break(cat: Catalogue, row: Row, file: str, problems: Problems) -> None:
+    c = row.cells
+    if c["indicator"] not in cat.indicators:
+        if not cat.doubtful(c["indicator"], schema.INDICATORS):
+            problems.append(unknown(file, row, "indicator", c["indicator"], cat.indicators))
+        return
+    if c["source"] not in cat.sources and not cat.doubtful(c["source"], schema.SOURCES):
+        problems.add(
+            file,
+            f"'{c['source']}' is not in data/sources.csv; add a row there saying what it is",
+            Reason.UNKNOWN,
+            line=row.line,
+            column="source",
+        )
+    found = Break(
+        c["indicator"], parse_year(c["year"]), c["change"], c["reason"], c["source"], c["section"]
+    )
+    cat.breaks.setdefault(found.indicator, []).append(found)
+    cat.breaks[found.indicator].sort(key=lambda b: b.year)
 
 
 def _check_overlaps(cat: Catalogue, data_dir: Path, problems: Problems) -> None:

@@ -7,14 +7,18 @@ import re
 from decimal import Decimal
 
 from essex_report.data import schema
+from essex_report.data.derive import COMPARABLE_BASES
 from essex_report.data.formatting import PLAIN_UNITS, SCALE, format_value
 from essex_report.data.model import Catalogue, Framework, Value, Workbook, YearData
-from essex_report.data.money import check_reconciliation, check_shares
+from essex_report.data.money import check_relations
 from essex_report.data.narrative import (
+    CHANGE,
     CHART_LINE,
     PLACEHOLDER,
+    PREVIOUS,
     REFERENCE,
     Narrative,
+    fixed_year,
     literal_numbers,
 )
 from essex_report.errors import Level, Problems, Reason, shown
@@ -51,8 +55,7 @@ def check_year(book: Workbook, year: FinancialYear) -> None:
         _check_structure(doc, book.problems)
         _check_placeholders(doc, year, book)
         _check_typed_figures(doc, book.data(year), index, cat, book.problems)
-    check_shares(book.data(year), book.problems, book.data_dir)
-    check_reconciliation(book.data(year), book.problems, book.data_dir)
+    check_relations(book.data(year), cat, book.problems, book.data_dir)
 
 
 def allowed_names(cat: Catalogue, framework: Framework | None) -> set[str]:
@@ -160,19 +163,23 @@ def _check_placeholders(doc: Narrative, year: FinancialYear, book: Workbook) -> 
                 book.problems.add(
                     file,
                     f"'{{{{{body}}}}}' is not a placeholder; expected {{{{indicator_id}}}}, "
-                    "{{indicator_id[Breakdown]}} or {{indicator_id@2018/19}}",
+                    "{{indicator_id[Breakdown]}}, {{indicator_id@previous}}, "
+                    "{{indicator_id@change}} or {{indicator_id@2018/19}}",
                     Reason.PLACEHOLDER,
                     line=line,
                 )
                 continue
-            target = year
-            if ref["year"]:
+            target = year.previous() if ref["year"] == PREVIOUS else year
+            if fixed_year(ref):
                 try:
                     target = parse_year(ref["year"])
                 except ValueError as error:
                     book.problems.add(file, str(error), Reason.PLACEHOLDER, line=line)
                     continue
-            problem = _reference_problem(ref["indicator"], ref["breakdown"] or "", target, book)
+            breakdown = ref["breakdown"] or ""
+            problem = _reference_problem(ref["indicator"], breakdown, target, book)
+            if problem is None and ref["year"] == CHANGE:
+                problem = _change_problem(ref["indicator"], breakdown, year, book)
             if problem:
                 book.problems.add(file, problem, Reason.NO_VALUE, line=line)
 
@@ -196,6 +203,35 @@ def _reference_problem(
             return None  # the row's own problem is already reported
         part = f"[{breakdown}]" if breakdown else ""
         return f"'{indicator}{part}' has no value for {year}; expected a row in {where}"
+    return None
+
+
+def _change_problem(
+    indicator: str, breakdown: str, year: FinancialYear, book: Workbook
+) -> str | None:
+    """Why {{indicator@change}} cannot print a change for `year`, if it cannot."""
+    if indicator not in book.catalogue.indicators:
+        return None  # reported as unknown
+    now = book.data(year).get(indicator, breakdown)
+    before = book.data(year.previous()).get(indicator, breakdown)
+    if now is None:
+        return None  # reported as having no value
+    if before is None:
+        return (
+            f"'{indicator}@change' has no figure of {year.previous()} to compare with; "
+            f"expected a row in data/{year.previous().slug}/values.csv"
+        )
+    if before.basis != now.basis or now.basis not in COMPARABLE_BASES:
+        return (
+            f"'{indicator}@change': the {year.previous()} figure ({before.basis}) and the "
+            f"{year} figure ({now.basis}) are not on one basis, so they are not compared"
+        )
+    broken = book.catalogue.break_between(indicator, before.year, now.year)
+    if broken is not None:
+        return (
+            f"'{indicator}@change': the series breaks in {broken.year} ({broken.reason}), "
+            "so the two years are not compared"
+        )
     return None
 
 

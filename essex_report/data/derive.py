@@ -1,157 +1,48 @@
-"""Derived figures and year-on-year changes: pure functions of the data's values."""
+"""Derived figures and year-on-year changes: pure functions of the data's values.
+
+Which figure is worked out from which is data (relations.csv, one `Relation` a row); this
+module holds the rules (sum, share, difference, rest, change) and no indicator id. A derived
+figure is exact: computed from the unrounded values it is made of (derived ones included) and
+rounded once, when printed, to its indicator's `decimals` (else the places its rule gives).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from pathlib import Path
 
 from essex_report.data.files import VALUES_FILE, year_folder
-from essex_report.data.formatting import format_change, format_percent_change
-from essex_report.data.model import Catalogue, Value, Workbook, YearData
+from essex_report.data.formatting import (
+    SCALE,
+    decimals_of,
+    format_change,
+    format_percent_change,
+    format_value,
+)
+from essex_report.data.model import Catalogue, Relation, Value, Workbook, YearData
 from essex_report.errors import Level, Problems, Reason, shown
 
 HUNDRED = Decimal(100)
-
-
-@dataclass(frozen=True)
-class Derivation:
-    """How one indicator is computed from others of the same year, basis and breakdown.
-    `unless`: the rule does not apply when the year has any of these indicators (a share of
-    the funding lines is not worked out where a share of spending can be)."""
-
-    inputs: tuple[str, ...]
-    compute: Callable[..., Decimal]
-    method: str
-    unless: tuple[str, ...] = ()
-
-
-def _of(part: Decimal, whole: Decimal) -> Decimal:
-    return part * HUNDRED / whole
-
-
-def _of_billions(part: Decimal, whole_bn: Decimal) -> Decimal:
-    return part * HUNDRED / (whole_bn * 1000)  # part in £m, whole in £bn
-
-
-FUNDING_LINES = ("funding_council_tax", "funding_business_rates", "funding_income_grants")
-FUNDING_SHARES = (
-    "funding_share_council_tax",
-    "funding_share_business_rates",
-    "funding_share_grants_fees",
-)
-LINE_SHARES = (
-    "funding_line_share_council_tax",
-    "funding_line_share_business_rates",
-    "funding_line_share_grants_fees",
-)
-SPENDING_TOTALS = ("spend_budget_total", "spend_total")
-# A complete set of budget lines by service (2020/21's), which funding lines should match.
-SPENDING_LINES = (
-    "spend_budget_education_skills",
-    "spend_budget_adults_health",
-    "spend_budget_children_families",
-    "spend_budget_environment_waste",
-    "spend_budget_public_health",
-    "spend_budget_infrastructure",
-    "spend_budget_other",
-)
-BUDGET_TOTAL = "total budgeted spending (the budget lines by service added up)"
-
-
-def _shares_of_spending(line: str, name: str) -> tuple[Derivation, ...]:
-    """A funding line as a share of spending: of total budgeted spending, else of total
-    spending (both on the line's basis)."""
-    return (
-        Derivation((line, "spend_budget_total"), _of, f"{name} as a share of {BUDGET_TOTAL}"),
-        Derivation((line, "spend_total"), _of_billions, f"{name} as a share of total spending"),
-    )
-
-
-def _share_of_lines(line: str, name: str) -> tuple[Derivation, ...]:
-    others = tuple(i for i in FUNDING_LINES if i != line)
-    return (
-        Derivation(
-            (line, *others),
-            lambda part, *rest: _of(part, part + sum(rest)),
-            f"{name} as a share of the published funding lines (council tax, business rates, "
-            "income and grants); no spending total is published on the same basis",
-            unless=SPENDING_TOTALS,
-        ),
-    )
-
-
-# Tried in order, totals first; a typed value always wins over a derivation.
-DERIVATIONS: dict[str, tuple[Derivation, ...]] = {
-    "spend_budget_total": (
-        Derivation(SPENDING_LINES, lambda *lines: sum(lines), f"{BUDGET_TOTAL}"),
-    ),
-    "funding_lines_total": (
-        Derivation(
-            FUNDING_LINES, lambda *lines: sum(lines), "the published funding lines added up"
-        ),
-    ),
-    "funding_gap": (
-        Derivation(
-            ("spend_budget_total", *FUNDING_LINES),
-            lambda total, *lines: total - sum(lines),
-            f"{BUDGET_TOTAL} less the published funding lines",
-        ),
-        Derivation(
-            ("spend_total", *FUNDING_LINES),
-            lambda total, *lines: total * 1000 - sum(lines),
-            "total spending less the published funding lines",
-        ),
-    ),
-    "funding_share_council_tax": _shares_of_spending("funding_council_tax", "council tax"),
-    "funding_share_business_rates": _shares_of_spending("funding_business_rates", "business rates"),
-    "funding_share_grants_fees": (
-        *_shares_of_spending("funding_income_grants", "income and grants"),
-        Derivation(
-            ("funding_share_council_tax", "funding_share_business_rates"),
-            lambda ct, br: HUNDRED - ct - br,
-            "100% less the shares of spending funded by council tax and business rates",
-        ),
-    ),
-    "funding_share_not_covered": (
-        Derivation(
-            ("funding_gap", "spend_budget_total"),
-            _of,
-            f"spending not covered by the published funding lines, as a share of {BUDGET_TOTAL}",
-        ),
-        Derivation(
-            ("funding_gap", "spend_total"),
-            _of_billions,
-            "spending not covered by the published funding lines, as a share of total spending",
-        ),
-    ),
-    "funding_line_share_council_tax": _share_of_lines("funding_council_tax", "council tax"),
-    "funding_line_share_business_rates": _share_of_lines(
-        "funding_business_rates", "business rates"
-    ),
-    "funding_line_share_grants_fees": _share_of_lines("funding_income_grants", "income and grants"),
-    "band_d_total": (
-        Derivation(
-            ("band_d_general", "band_d_social_care"),
-            lambda a, b: a + b,
-            "general element plus social care element",
-        ),
-    ),
-    "household_waste_per_household": (
-        Derivation(
-            ("household_waste", "households"),
-            lambda t, h: t * 1000 / h,
-            "household waste in kg divided by the number of households",
-        ),
-    ),
-}
+# Precision of derived arithmetic: far beyond the 15 digits a value may have, so a quotient
+# rounded once when printed is rounded as the exact fraction would be.
+EXACT = Context(prec=60)
+COMPARABLE_BASES = ("reported", "budget", "set")
 
 
 def derive(book: Workbook) -> Workbook:
-    """The second step of loading: every year's derived figures added to its values."""
-    for year, data in book.years.items():
-        book.years[year] = with_derived(data, book.catalogue, book.problems, book.data_dir)
+    """The second step of loading: every year's derived figures added to its values, oldest
+    year first (a change needs the previous year's figures, derived ones included)."""
+    for year in sorted(book.years):
+        book.years[year] = with_derived(
+            book.years[year],
+            book.catalogue,
+            book.problems,
+            book.data_dir,
+            previous=book.years.get(year.previous()),
+        )
     return book
 
 
@@ -160,93 +51,186 @@ def with_derived(
     cat: Catalogue,
     problems: Problems | None = None,
     data_dir: Path | None = None,
+    previous: YearData | None = None,
 ) -> YearData:
-    """The year's values plus every derived figure whose inputs are all present (derived
-    figures may feed others, so derive until nothing new appears)."""
-    out = YearData(data.year, dict(data.values), data.listed, data.readable)
+    """The year's values plus every derived figure whose inputs are present (derived figures
+    may feed others, so derive until nothing new appears). A typed value always wins."""
+    out = dataclasses.replace(data, values=dict(data.values))
+    figures = list(dict.fromkeys(r.figure for r in cat.relations))
     failed: set[str] = set()
     found = True
     while found:
         found = False
-        for indicator, rules in DERIVATIONS.items():
-            if indicator not in cat.indicators or out.get(indicator) or indicator in failed:
+        for figure in figures:
+            if (figure, "") in out.values or figure in failed:
                 continue
             try:
-                value = _derive(indicator, rules, out, cat)
-            except ArithmeticError:  # a division by zero: the inputs add up to nothing
-                failed.add(indicator)
+                value = derived(figure, cat, out, previous)
+            except ArithmeticError:  # a division by zero: the whole adds up to nothing
+                failed.add(figure)
                 if problems is not None and data_dir is not None:
-                    file = year_folder(data_dir, data.year) / VALUES_FILE
                     problems.add(
-                        shown(file),
-                        f"{indicator} cannot be derived for {data.year}: its inputs "
-                        "divide by zero (do the lines it is a share of add up to 0?); it "
-                        "is printed as not available",
+                        shown(year_folder(data_dir, data.year) / VALUES_FILE),
+                        f"{figure} cannot be derived for {data.year}: its inputs divide by "
+                        "zero (do the lines it is a share of add up to 0?); it is printed as not "
+                        "available",
                         Reason.DERIVE,
                         level=Level.WARNING,
                     )
                 continue
             if value is not None:
-                out.values[(indicator, "")] = value
+                out.values[(figure, "")] = value
                 found = True
     return out
 
 
-def _derive(
-    indicator: str, rules: tuple[Derivation, ...], data: YearData, cat: Catalogue
+def derived(
+    figure: str, cat: Catalogue, data: YearData, previous: YearData | None = None
 ) -> Value | None:
-    """The first rule whose inputs are present and agree; ArithmeticError when the only rules
-    that could run divide by zero."""
+    """The figure by the first of its relations whose inputs the year has, on one basis;
+    ArithmeticError when the only relations that could apply divide by zero."""
     error: ArithmeticError | None = None
-    for rule in rules:
-        found = [data.get(i) for i in rule.inputs]
-        inputs = [v for v in found if v is not None]
-        if len(inputs) != len(found):
+    for relation in cat.relations_of(figure):
+        inputs = _inputs(relation, cat, data, previous)
+        if inputs is None:
             continue
-        if len({v.basis for v in inputs}) != 1:
-            continue  # never combine a budget with an outturn
-        if any(
-            (other := data.get(i)) is not None and other.basis == inputs[0].basis
-            for i in rule.unless
-        ):
-            continue
-        places = cat.indicators[indicator].decimals
         try:
-            result = rule.compute(*(v.value for v in inputs))
-            result = result.quantize(Decimal(1).scaleb(-(1 if places is None else places)))
+            return _apply(relation, inputs, cat, data)
         except ArithmeticError as raised:
             error = raised
-            continue
-        return Value(
-            data.year,
-            indicator,
-            "",
-            result,
-            inputs[0].basis,
-            "derived: " + rule.method,
-            "; ".join(f"{v.indicator} ({v.citation})" for v in inputs),
-            "",
-            derived=True,
-        )
     if error is not None:
         raise error
     return None
+
+
+def _inputs(
+    relation: Relation, cat: Catalogue, data: YearData, previous: YearData | None
+) -> list[Value] | None:
+    """The values a relation combines, when the year has them all on one basis and nothing
+    stops the rule (an `unless` figure on that basis; a series break for a change)."""
+    if relation.rule == "change":
+        name = relation.inputs[0]
+        now, before = data.get(name), previous.get(name) if previous else None
+        if now is None or before is None or now.basis != before.basis:
+            return None
+        if now.basis not in COMPARABLE_BASES or cat.break_between(name, before.year, now.year):
+            return None
+        return [now, before]
+    found = [data.get(i) for i in relation.inputs]
+    inputs = [v for v in found if v is not None]
+    if len(inputs) != len(found) or len({v.basis for v in inputs}) != 1:
+        return None  # never combine a budget with an outturn
+    basis = inputs[0].basis
+    if any((v := data.get(u)) is not None and v.basis == basis for u in relation.unless):
+        return None
+    return inputs
+
+
+def pounds(value: Value, cat: Catalogue) -> Decimal:
+    """A value on a common scale: money in pounds (or euros), anything else as it is."""
+    return value.value * SCALE.get(cat.indicators[value.indicator].unit, 1)
+
+
+def shown_input(value: Value, cat: Catalogue, with_year: bool = False) -> str:
+    """An input as a formula names it: its id and its value as printed (exact when typed)."""
+    unit = cat.indicators[value.indicator].unit
+    text = format_value(value.value, unit, value.decimals if value.derived else None)
+    year = f" {value.year}" if with_year else ""
+    return f"{value.indicator}{year} ({text})"
+
+
+def _apply(relation: Relation, inputs: list[Value], cat: Catalogue, data: YearData) -> Value:
+    """The derived value: exact arithmetic, the formula with its inputs, the places it prints."""
+    figure = cat.indicators[relation.figure]
+    scale = SCALE.get(figure.unit, 1)
+    names = [shown_input(v, cat, relation.rule == "change") for v in inputs]
+    places = max(decimals_of(v.value) if not v.derived else (v.decimals or 0) for v in inputs)
+    with localcontext(EXACT):
+        if relation.rule == "sum":
+            result = sum((pounds(v, cat) for v in inputs), Decimal(0)) / scale
+            formula = " + ".join(names)
+            same = all(cat.indicators[v.indicator].unit == figure.unit for v in inputs)
+            default = places if same else 1
+        elif relation.rule == "difference":
+            result = (pounds(inputs[0], cat) - pounds(inputs[1], cat)) / scale
+            formula = f"{names[0]} - {names[1]}"
+            same = all(cat.indicators[v.indicator].unit == figure.unit for v in inputs)
+            default = places if same else 1
+        elif relation.rule == "share":
+            result = pounds(inputs[0], cat) * HUNDRED / pounds(inputs[1], cat)
+            formula = f"{names[0]} / {names[1]} × 100"
+            default = 1
+        elif relation.rule == "rest":
+            result = HUNDRED - sum((v.value for v in inputs), Decimal(0))
+            formula = "100% - " + " - ".join(names)
+            default = places
+        else:  # change: in per cent, with the precision of the figures compared
+            now, before = inputs
+            result = (now.value - before.value) * HUNDRED / before.value
+            formula = f"({names[0]} - {names[1]}) / {names[1]} × 100"
+            default = places
+    if result == 0:
+        result = Decimal(0)  # never a negative zero
+    return Value(
+        data.year,
+        relation.figure,
+        "",
+        result,
+        inputs[0].basis,
+        "derived",
+        citations(inputs),
+        relation.note,
+        derived=True,
+        formula=formula,
+        decimals=figure.decimals if figure.decimals is not None else default,
+        rule=relation.rule,
+        inputs=relation.inputs,
+    )
+
+
+def citations(inputs: Iterable[Value]) -> str:
+    """Where a derived figure's inputs come from: each with its own source, once."""
+    return "; ".join(dict.fromkeys(f"{v.indicator} ({v.citation})" for v in inputs))
+
+
+# --- changes on the previous year -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Change:
     current: Value
     previous: Value
-    delta: Decimal  # in the current value's unit
-    ratio: Decimal | None  # percent change, None when the previous value is 0
+    delta: Decimal  # exact, in the current value's unit
+    ratio: Decimal | None  # exact percent change, None when the previous value is 0
     good: bool | None  # None when neither direction is better
 
+    @property
+    def places(self) -> int:
+        """The precision of the figures compared: the most places either is printed with."""
+        return max(_places(self.current), _places(self.previous))
+
+    def amount(self, unit: str) -> str:
+        """The change in the figure's unit: +£57.90, +82, +0.5 percentage points."""
+        return format_change(self.delta, unit, self.places)
+
+    def percent(self) -> str:
+        """The change in per cent, with the precision of the figures compared: +4.99%."""
+        if self.ratio is None:
+            return ""
+        return format_percent_change(self.ratio, self.places)
+
     def describe(self, unit: str) -> str:
-        places = max(_places(self.current.value), _places(self.previous.value))
-        parts = [format_change(self.delta, unit, places)]
+        """+£57.90 (+4.99%); a change in a percentage is in points only."""
+        parts = [self.amount(unit)]
         if self.ratio is not None and unit != "percent" and self.delta != 0:
-            parts.append(f"({format_percent_change(self.ratio)})")
+            parts.append(f"({self.percent()})")
         return " ".join(parts)
+
+    def formula(self) -> str:
+        """How the change was worked out, for the register."""
+        now, before = self.current, self.previous
+        base = f"{now.indicator} {now.year} ({now.value}) - {before.indicator} {before.year} "
+        return base + f"({before.value})"
 
     @property
     def verdict(self) -> str:
@@ -257,21 +241,21 @@ class Change:
         return "better" if self.good else "worse"
 
 
-def _places(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-COMPARABLE_BASES = ("reported", "budget", "set")
+def _places(value: Value) -> int:
+    if value.derived:
+        return value.decimals or 0
+    return decimals_of(value.value)
 
 
 def change(current: Value, previous: Value, direction: str) -> Change | None:
-    """The change from one year to the next, only between figures on the same basis."""
+    """The change from one year to the next, only between figures on the same basis (a
+    series break is the caller's to check: essex_report.data.model.Catalogue.break_between)."""
     if current.basis != previous.basis or current.basis not in COMPARABLE_BASES:
         return None
     if current.breakdown != previous.breakdown:
         return None
-    delta = current.value - previous.value
-    ratio = delta * HUNDRED / previous.value if previous.value else None
+    with localcontext(EXACT):
+        delta = current.value - previous.value
+        ratio = delta * HUNDRED / previous.value if previous.value else None
     good = None if direction == "neutral" or delta == 0 else (delta > 0) == (direction == "up")
     return Change(current, previous, delta, ratio, good)

@@ -224,7 +224,7 @@ def _header_problems(file: str, header: list[str], table: schema.Table) -> list[
     expected = table.names
     extra = [name for name in header if name not in expected]
     for name in expected:
-        if name in header:
+        if name in header or table.column(name).may_be_absent:
             continue
         close = difflib.get_close_matches(name, extra, n=1)
         if close:
@@ -294,7 +294,8 @@ def read_table(
                 line=line,
             )
             continue
-        cells = {name: cell.strip() for name, cell in zip(header, record, strict=True)}
+        cells = {c.name: "" for c in table.columns if c.may_be_absent}
+        cells.update({name: cell.strip() for name, cell in zip(header, record, strict=True)})
         _check_cells(file, line, cells, table, problems)
         key = tuple(cells.get(name, "") for name in table.key)
         if key in seen:

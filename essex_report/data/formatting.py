@@ -52,7 +52,8 @@ def format_change(delta: Decimal, unit: str, decimals: int | None = None) -> str
     return sign + text
 
 
-def format_percent_change(ratio: Decimal) -> str:
-    """A relative change given as a percentage: +55.8%, -3.0%."""
+def format_percent_change(ratio: Decimal, decimals: int = 1) -> str:
+    """A relative change given as a percentage: +55.8%, -3.0%; `decimals` places (the
+    precision of the figures compared: +4.99% between £1,163.70 and £1,221.75)."""
     sign = "+" if ratio > 0 else "-" if ratio < 0 else ""
-    return f"{sign}{_digits(abs(ratio), 1)}%"
+    return f"{sign}{_digits(abs(ratio), decimals)}%"

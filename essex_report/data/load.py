@@ -91,6 +91,8 @@ def load_values(
     for row in rows:
         c = row.cells
         data.listed.add((c["indicator"], c["breakdown"]))
+        if not c["value"]:
+            data.to_find.add((c["indicator"], c["breakdown"]))
         if c["value"]:
             for column, what in (
                 ("basis", f"how the figure was arrived at: one of {', '.join(schema.BASES)}"),
@@ -140,28 +142,49 @@ def load_values(
             )
         if problems.at(file, row.line) or indicator is None or not c["value"]:
             continue
-        value = schema.parse_number(c["value"])
-        if indicator.unit == "percent" and value > 100:
+        amount = schema.parse_number(c["value"])
+        if indicator.unit == "percent" and amount > 100:
             problems.add(
                 file,
-                f"found {value}; a percentage is between 0 and 100",
+                f"found {amount}; a percentage is between 0 and 100",
                 Reason.OUT_OF_RANGE,
                 line=row.line,
                 column="value",
             )
             continue
-        data.values[(c["indicator"], c["breakdown"])] = Value(
+        key = (c["indicator"], c["breakdown"])
+        earlier = data.values.get(key)
+        if earlier is not None and "target" not in (earlier.basis, c["basis"]):
+            name = c["indicator"] + (f"[{c['breakdown']}]" if c["breakdown"] else "")
+            problems.add(
+                file,
+                f"{name} already has a figure for {year} on line {earlier.line} "
+                f"({earlier.basis}); a year has one figure of each indicator (and may have a "
+                "target besides)",
+                Reason.DUPLICATE,
+                line=row.line,
+                column="basis",
+            )
+            continue
+        value = Value(
             year,
             c["indicator"],
             c["breakdown"],
-            value,
+            amount,
             c["basis"],
             c["source"],
             c["section"],
             c["note"],
             file,
             row.line,
+            qualifier=c["qualifier"],
+            period=c["period"],
+            label=c["label"],
         )
+        if value.basis == "target":
+            data.targets[key] = value
+        if earlier is None or earlier.basis == "target":
+            data.values[key] = value
     return data
 
 

@@ -66,7 +66,37 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """How a figure is worked out from others (relations.csv): `rule` applied to `inputs`.
+    A figure may have several relations, tried in the file's order."""
+
+    figure: str
+    rule: str  # one of schema.RULES
+    inputs: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+    note: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Break:
+    """A series break (breaks.csv): from `year` on, the indicator is not comparable with the
+    years before (its definition, coverage or period changed)."""
+
+    indicator: str
+    year: FinancialYear
+    change: str  # one of schema.BREAK_KINDS
+    reason: str
+    source: str
+    section: str
+
+
+@dataclass(frozen=True)
 class Value:
+    """One figure of a year. A derived figure (`formula` set) is exact, never rounded: it is
+    rounded once, when printed, to `decimals` places; its `basis` is that of its inputs (so it
+    is compared only with figures of the same basis) and it is published as `derived`."""
+
     year: FinancialYear
     indicator: str
     breakdown: str
@@ -78,10 +108,22 @@ class Value:
     file: str = ""
     line: int = 0
     derived: bool = False
+    qualifier: str = ""  # "over", as published before the number
+    period: str = ""  # "over the next 5 years", "year to February 2018", "by March 2023"
+    label: str = ""  # the year's own wording of the figure, where it differs from the catalogue
+    formula: str = ""  # a derived figure: how it was worked out, with its inputs' values
+    decimals: int | None = None  # a derived figure: places it is printed with
+    rule: str = ""  # a derived figure: the rule of relations.csv that made it
+    inputs: tuple[str, ...] = ()  # a derived figure: the indicators it was made from
 
     @property
     def citation(self) -> str:
         return f"{self.source} > {self.section}" if self.section else self.source
+
+    @property
+    def published_basis(self) -> str:
+        """The basis the report and the register give: `derived` for a derived figure."""
+        return "derived" if self.derived else self.basis
 
 
 @dataclass(frozen=True)
@@ -100,6 +142,8 @@ class Catalogue:
     themes: dict[str, Theme] = field(default_factory=dict)
     priorities: dict[str, Priority] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    breaks: dict[str, list[Break]] = field(default_factory=dict)  # indicator -> its breaks
     # What could not be loaded (its problem is reported): references to it are not reported
     # again as unknown.
     rejected_ids: set[str] = field(default_factory=set)
@@ -121,6 +165,20 @@ class Catalogue:
             (p for p in self.priorities.values() if p.theme == theme.id), key=lambda p: p.number
         )
 
+    def relations_of(self, figure: str) -> list[Relation]:
+        """How a figure is worked out, in the order relations.csv tries them."""
+        return [r for r in self.relations if r.figure == figure]
+
+    def lines_of(self, total: str) -> list[Relation]:
+        """The `sum` relations of a total: each a set of lines that add up to it."""
+        return [r for r in self.relations if r.figure == total and r.rule == "sum"]
+
+    def break_between(
+        self, indicator: str, earlier: FinancialYear, later: FinancialYear
+    ) -> Break | None:
+        """The first series break of an indicator after `earlier`, up to `later`."""
+        return next((b for b in self.breaks.get(indicator, []) if earlier < b.year <= later), None)
+
 
 @dataclass
 class YearData:
@@ -129,7 +187,14 @@ class YearData:
     # Every row the file lists, loaded or not: a reference to a row that was rejected (its
     # problem is reported) is not reported again as missing.
     listed: set[tuple[str, str]] = field(default_factory=set)
+    # Rows whose value is empty: figures still to find (a row with a value that has a problem
+    # of its own is listed, but is not one of these).
+    to_find: set[tuple[str, str]] = field(default_factory=set)
     readable: bool = True
+
+    # Target rows (basis `target`), which may stand beside the figure of the same indicator;
+    # a target without a figure is in `values` too, as the figure the year prints.
+    targets: dict[tuple[str, str], Value] = field(default_factory=dict)
 
     def get(self, indicator: str, breakdown: str = "") -> Value | None:
         return self.values.get((indicator, breakdown))

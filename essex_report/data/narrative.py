@@ -18,18 +18,27 @@ import yaml
 from essex_report.errors import DataError, Problem, Problems, Reason, shown
 
 PLACEHOLDER = re.compile(r"\{\{\s*(?P<body>[^{}]*?)\s*\}\}")
+# {{id}}, {{id[Breakdown]}}, {{id@2018/19}} (a fixed year), {{id@previous}} (the year before
+# the report's), {{id@change}} (the change on the previous year).
+PREVIOUS, CHANGE = "previous", "change"
 REFERENCE = re.compile(
-    r"(?P<indicator>[a-z][a-z0-9_]*)(?:\[(?P<breakdown>[^\[\]]+)\])?(?:@(?P<year>[0-9/-]+))?"
+    r"(?P<indicator>[a-z][a-z0-9_]*)(?:\[(?P<breakdown>[^\[\]]+)\])?"
+    r"(?:@(?P<year>[0-9/-]+|previous|change))?"
 )
+
+
+def fixed_year(ref: re.Match[str]) -> bool:
+    """A placeholder naming a year of its own ({{id@2023/24}}): right in one year's report."""
+    return bool(ref["year"]) and ref["year"] not in (PREVIOUS, CHANGE)
 
 
 def figure_keys(text: str) -> list[tuple[str, str]]:
     """(indicator, breakdown) of every placeholder in `text` that prints a figure of the year
-    itself (not {{year}}, not another year's figure), in order."""
+    itself, or its change (not {{year}}, not another year's figure), in order."""
     keys = []
     for match in PLACEHOLDER.finditer(text):
         ref = REFERENCE.fullmatch(match["body"])
-        if ref and not ref["year"] and match["body"] != "year":
+        if ref and ref["year"] in (None, CHANGE) and match["body"] != "year":
             keys.append((ref["indicator"], ref["breakdown"] or ""))
     return keys
 

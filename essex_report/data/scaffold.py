@@ -25,13 +25,19 @@ def model_year(book: Workbook, year: FinancialYear) -> FinancialYear | None:
 
 
 def figures_to_find(book: Workbook, year: FinancialYear, words: FinancialYear) -> list[tuple]:
-    """(indicator, breakdown) rows for the new year: every figure of the latest earlier year
-    that has values, and, when `words` is under the same framework as the new year, every
-    figure its narrative prints (a different framework's figures are not carried over)."""
-    earlier = [y for y in sorted(book.years) if y < year and book.data(y).listed]
-    keys = dict.fromkeys(sorted(book.data(earlier[-1]).listed) if earlier else [])
+    """(indicator, breakdown) rows for the new year: the figures of the framework in force,
+    that is every figure the earlier years under the new year's framework list (latest year
+    first; the latest earlier year's when no earlier year has that framework), and, when
+    `words` is under the same framework, every figure its narrative prints (a different
+    framework's figures are not carried over)."""
     cat = book.catalogue
-    if cat.framework_for(words) == cat.framework_for(year):
+    framework = cat.framework_for(year)
+    earlier = [y for y in sorted(book.years, reverse=True) if y < year and book.data(y).listed]
+    same = [y for y in earlier if cat.framework_for(y) == framework]
+    keys: dict[tuple[str, str], None] = {}
+    for source in same or earlier[:1]:
+        keys.update(dict.fromkeys(sorted(book.data(source).listed)))
+    if cat.framework_for(words) == framework:
         for doc in book.narratives.get(words, {}).values():
             for _, text in doc.texts():
                 keys.update(dict.fromkeys(figure_keys(text)))
@@ -43,17 +49,30 @@ def figures_to_find(book: Workbook, year: FinancialYear, words: FinancialYear) -
     return list(keys)
 
 
-def skeleton(doc: Narrative) -> str:
-    """A narrative file's headings, each followed by a TODO naming the figures it used."""
+def skeleton(doc: Narrative, figures: set[str] | None = None) -> str:
+    """A narrative file's headings, each followed by a TODO naming the figures it used (only
+    those in `figures`, the indicators the new year is to find, when given: a year of another
+    framework asks for no figure of its own)."""
+
+    def keep(name: str) -> bool:
+        return figures is None or name in figures
+
     sections: list[tuple[str | None, list[str], list[str]]] = [(None, [], [])]
     for block in doc.blocks:
         if block.kind == "heading":
             sections.append((f"{'#' * block.level} {block.text}", [], []))
         elif block.kind == "chart":
-            sections[-1][2].append("{{chart:" + ",".join(block.indicators) + "}}")
+            shown = [i for i in block.indicators if keep(i)]
+            if shown:
+                sections[-1][2].append("{{chart:" + ",".join(shown) + "}}")
         else:
             texts = [t for _, t in block.items] if block.kind == "bullets" else [block.text]
-            sections[-1][1].extend(m.group(0) for t in texts for m in PLACEHOLDER.finditer(t))
+            sections[-1][1].extend(
+                m.group(0)
+                for t in texts
+                for m in PLACEHOLDER.finditer(t)
+                if keep(m["body"].split("[")[0].split("@")[0])
+            )
     lines: list[str] = []
     if doc.front:
         lines += ["---", *(f'{key}: ""' for key in doc.front), "---", ""]
@@ -62,8 +81,8 @@ def skeleton(doc: Narrative) -> str:
             continue
         if heading:
             lines += [heading, ""]
-        figures = ", ".join(dict.fromkeys(used))
-        lines += [f"TODO: write this section{f', using {figures}' if figures else ''}.", ""]
+        named = ", ".join(dict.fromkeys(used))
+        lines += [f"TODO: write this section{f', using {named}' if named else ''}.", ""]
         lines += [line for chart in charts for line in (chart, "")]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -86,7 +105,8 @@ def new_year(year: FinancialYear, data_dir: Path) -> list[Path]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(schema.VALUES.names)
-    for indicator, breakdown in figures_to_find(book, year, model):
+    to_find = figures_to_find(book, year, model)
+    for indicator, breakdown in to_find:
         writer.writerow([indicator, breakdown] + [""] * (len(schema.VALUES.names) - 2))
     (target / VALUES_FILE).write_text(buffer.getvalue(), encoding="utf-8")
     written.append(target / VALUES_FILE)
@@ -99,7 +119,8 @@ def new_year(year: FinancialYear, data_dir: Path) -> list[Path]:
         doc = book.narratives.get(model, {}).get(name)
         if doc is None and name not in FIXED_NARRATIVES and same_framework:
             continue
-        text = skeleton(doc) if doc is not None else "TODO: write this section.\n"
+        figures = None if same_framework else {k[0] for k in to_find}
+        text = skeleton(doc, figures) if doc is not None else "TODO: write this section.\n"
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -20,6 +20,26 @@ PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 BASES = ("reported", "budget", "set", "cumulative", "target")
 DIRECTIONS = ("up", "down", "neutral")
 CHAPTERS = ("resources", "performance")
+# How a figure is worked out from others (relations.csv); essex_report.data.derive applies them.
+RULES = ("sum", "share", "difference", "rest", "change")
+# What a series break changes (breaks.csv).
+BREAK_KINDS = ("definition", "coverage", "period")
+# Words a figure may be published with before its number ("over 250"): values.csv `qualifier`.
+QUALIFIERS = (
+    "an estimated",
+    "over",
+    "more than",
+    "at least",
+    "almost",
+    "nearly",
+    "around",
+    "about",
+    "circa",
+    "approximately",
+    "up to",
+    "under",
+    "less than",
+)
 
 
 def check_id(text: str) -> str | None:
@@ -68,6 +88,17 @@ def check_source(text: str) -> str | None:
         "expected a seed file name such as 004_b7f5c0302c5152d4.txt or a web address "
         "starting https://"
     )
+
+
+def check_ids(text: str) -> str | None:
+    """Indicator ids separated by spaces (relations.csv `inputs`, `unless`)."""
+    for name in text.split():
+        if not INDICATOR_ID.fullmatch(name):
+            return (
+                f"'{name}' is not an indicator id; expected indicator ids separated by spaces "
+                "(funding_council_tax spend_budget_total)"
+            )
+    return None
 
 
 def check_text(text: str) -> str | None:
@@ -121,6 +152,9 @@ class Column:
     required: bool = True
     # A function text -> problem or None, applied when the cell is not empty.
     check: Callable[[str], str | None] | None = None
+    # The file may leave the column out (its cells are then empty): columns added after
+    # files were written (values.csv's qualifier, period and label).
+    may_be_absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,6 +168,9 @@ class Table:
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
 
 
 FRAMEWORKS = Table(
@@ -203,11 +240,20 @@ VALUES = Table(
         # a row with a value needs its basis and source (checked in essex_report.data).
         Column("value", required=False, check=check_number),
         Column("basis", required=False, check=one_of(*BASES)),
+        # Printed with the figure wherever it stands on its own (a tile, a table), never read
+        # out of the note: "over" 250; 375,000 ... "over the next 5 years".
+        Column("qualifier", required=False, check=one_of(*QUALIFIERS), may_be_absent=True),
+        Column("period", required=False, check=check_text, may_be_absent=True),
+        # The figure's label as this year's report words it, where it differs from the
+        # catalogue's.
+        Column("label", required=False, check=check_text, may_be_absent=True),
         Column("source", required=False, check=check_source),
         Column("section", required=False),
         Column("note", required=False),
     ),
-    key=("indicator", "breakdown"),
+    # A year has one figure of each indicator and breakdown, and may have a target besides
+    # (essex_report.data.load checks that two rows of other bases are not both figures).
+    key=("indicator", "breakdown", "basis"),
 )
 
 SOURCES = Table(
@@ -222,4 +268,31 @@ SOURCES = Table(
     key=("id",),
 )
 
-CATALOGUES = (SOURCES, FRAMEWORKS, THEMES, PRIORITIES, INDICATORS)
+RELATIONS = Table(
+    "relations.csv",
+    (
+        Column("figure", check=check_indicator_id),
+        Column("rule", check=one_of(*RULES)),
+        Column("inputs", check=check_ids),
+        # The rule is not used in a year that has any of these figures on the inputs' basis.
+        Column("unless", required=False, check=check_ids),
+        Column("note", required=False),
+    ),
+    key=("figure", "rule", "inputs"),
+)
+
+BREAKS = Table(
+    "breaks.csv",
+    (
+        Column("indicator", check=check_indicator_id),
+        Column("year", check=check_year),  # the first year of the new series
+        Column("change", check=one_of(*BREAK_KINDS)),
+        Column("reason", check=check_text),
+        Column("source", check=check_source),
+        Column("section", required=False),
+    ),
+    key=("indicator", "year"),
+)
+
+# In the order they are loaded: each may refer to those before it.
+CATALOGUES = (SOURCES, FRAMEWORKS, THEMES, PRIORITIES, INDICATORS, RELATIONS, BREAKS)

@@ -41,7 +41,13 @@ def year_status(book: Workbook, year: FinancialYear) -> YearStatus:
         for text in texts:
             used.update(dict.fromkeys(figure_keys(text)))
     used.update(dict.fromkeys(k for k in data.values if k not in used))
-    missing = [key for key in used if data.get(*key) is None]
+    # Still to find: a row with no value, or a figure the words print that has no row. A row
+    # with a value that has a problem of its own is not one (validate reports its problem).
+    missing = [
+        key
+        for key in used
+        if key in data.to_find or (key not in data.listed and not data.get(*key))
+    ]
     framework = book.catalogue.framework_for(year)
     return YearStatus(
         year,

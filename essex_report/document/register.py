@@ -15,16 +15,20 @@ from essex_report.notebook.parts import Printed
 
 COLUMNS = (
     "indicator",
+    "measure",
     "breakdown",
     "year",
     "label",
     "value",
     "unit",
     "basis",
+    "qualifier",
     "text",
+    "period",
     "sections",
     "source",
     "source_section",
+    "formula",
     "note",
 )
 TEMPLATE = Path(__file__).parent.parent / "templates" / "figures.html"
@@ -53,13 +57,13 @@ class Row:
 
 
 def merge(entries: Iterable[Entry]) -> list[Row]:
-    """One row per figure (indicator, breakdown, year) with every section it appears in, in
-    the order the figures are first printed."""
-    firsts: dict[tuple[str, str, str], Printed] = {}
-    sections: dict[tuple[str, str, str], list[str]] = {}
+    """One row per figure (indicator, measure, breakdown, year) with every section it appears
+    in, in the order the figures are first printed."""
+    firsts: dict[tuple[str, str, str, str], Printed] = {}
+    sections: dict[tuple[str, str, str, str], list[str]] = {}
     for entry in entries:
         f = entry.figure
-        key = (f.indicator, f.breakdown, f.year)
+        key = (f.indicator, f.measure, f.breakdown, f.year)
         firsts.setdefault(key, f)
         found = sections.setdefault(key, [])
         if entry.section not in found:

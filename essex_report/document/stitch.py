@@ -69,7 +69,12 @@ class Stitched:
             self.markdown.append(markdown)
 
     def registered(self) -> set[tuple[str, str, str]]:
-        return {(e.figure.indicator, e.figure.breakdown, e.figure.year) for e in self.entries}
+        """The figures printed themselves (not only as a change, a target or a status)."""
+        return {
+            (e.figure.indicator, e.figure.breakdown, e.figure.year)
+            for e in self.entries
+            if not e.figure.measure
+        }
 
 
 @dataclass(frozen=True)

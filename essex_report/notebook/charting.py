@@ -95,8 +95,22 @@ def trend_chart(figures: Figures, indicator: str, least: int = 3) -> Parts:
     basis = BASIS_LABELS[current.basis].lower()
     label = figures.indicator(indicator).label
     caption = f"{label}, {years[0]} to {years[-1]} ({basis})"
-    chart = make_trend_chart([p for p, _ in drawn], years, caption, measure=label)
+    breaks = {
+        b.year.label: f"{b.change} changed ({b.reason})"
+        for b in figures.catalogue.breaks.get(indicator, [])
+        if series[0].year < b.year <= figures.year
+    }
+    notes = {v.year.label: _note(v) for v in series if _note(v)}
+    chart = make_trend_chart(
+        [p for p, _ in drawn], years, caption, measure=label, breaks=breaks, notes=notes
+    )
     return chart_parts(figures, chart, [f for _, f in drawn], series)
+
+
+def _note(value: Value) -> str:
+    """What a trend's data table says of one year's figure: the period it covers, and its
+    own wording where the year's report words it differently."""
+    return "; ".join(p for p in (value.label, value.period) if p)
 
 
 def trends(figures: Figures, chapter: str, level: int = 2) -> Parts:

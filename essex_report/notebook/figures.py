@@ -4,10 +4,11 @@ entry, the text the report prints and the register's record of it."""
 from __future__ import annotations
 
 import difflib
+from decimal import Decimal
 
 from essex_report.data.derive import Change, change
 from essex_report.data.formatting import format_value
-from essex_report.data.model import Catalogue, Indicator, Value, Workbook, YearData
+from essex_report.data.model import Break, Catalogue, Indicator, Value, Workbook, YearData
 from essex_report.errors import ReportError
 from essex_report.notebook.parts import Printed
 from essex_report.years import FinancialYear
@@ -60,11 +61,18 @@ class Figures:
         return self.data.breakdowns(indicator)
 
     def text(self, value: Value) -> str:
-        """A value as the report prints it: £2.1bn, 36.7%, 673,000 tonnes."""
-        ind = self.indicator(value.indicator)
-        return format_value(value.value, ind.unit, ind.decimals if value.derived else None)
+        """A value as the report prints it: £2.1bn, 36.7%, 673,000 tonnes (a derived figure
+        rounded here, once, from its exact value)."""
+        unit = self.indicator(value.indicator).unit
+        return format_value(value.value, unit, value.decimals if value.derived else None)
 
-    def printed(self, value: Value, under: tuple[int, str] | None = None) -> tuple[str, Printed]:
+    def standalone(self, value: Value) -> str:
+        """A value printed on its own (a tile, a table cell), with its qualifier: over £668m."""
+        return " ".join(p for p in (value.qualifier, self.text(value)) if p)
+
+    def printed(
+        self, value: Value, under: tuple[int, str] | None = None, measure: str = ""
+    ) -> tuple[str, Printed]:
         """A value as printed, with the register's record of it."""
         ind = self.indicator(value.indicator)
         text = self.text(value)
@@ -72,31 +80,81 @@ class Figures:
             value.indicator,
             value.breakdown,
             value.year.label,
-            ind.label,
-            str(value.value),
+            value.label or ind.label,
+            register_value(value),
             ind.unit,
-            value.basis,
+            value.published_basis,
             text,
             value.source,
             value.section,
             under,
             value.note,
+            qualifier=value.qualifier,
+            period=value.period,
+            formula=value.formula,
+            measure=measure,
         )
 
     def label(self, value: Value) -> str:
-        ind = self.indicator(value.indicator)
-        return f"{ind.label}: {value.breakdown}" if value.breakdown else ind.label
+        """The figure's label as its year words it (values.csv `label`, else the catalogue's),
+        with its breakdown."""
+        name = value.label or self.indicator(value.indicator).label
+        return f"{name}: {value.breakdown}" if value.breakdown else name
+
+    def described(self, value: Value) -> str:
+        """The label with the period the figure covers: "New trees to plant over the next 5
+        years"."""
+        return " ".join(p for p in (self.label(value), value.period) if p)
+
+    def series_break(self, indicator: str, earlier: FinancialYear) -> Break | None:
+        """The first break in an indicator's series after `earlier`, up to this year."""
+        return self.catalogue.break_between(indicator, earlier, self.year)
 
     def change(self, key: Key) -> Change | None:
-        """The change from the previous year, where both years have the figure on one basis."""
+        """The change from the previous year, where both years have the figure on one basis
+        and its series does not break between them."""
         indicator, breakdown = key_of(key)
         now = self.value(indicator, breakdown)
         before = self.value(indicator, breakdown, self.year.previous())
-        if now is None or before is None:
+        if now is None or before is None or self.series_break(indicator, before.year):
             return None
         return change(now, before, self.indicator(indicator).direction)
+
+    def change_printed(self, moved: Change) -> tuple[str, Printed]:
+        """A change as printed (+£57.90 (+4.99%)), with the register's record of it: a figure
+        of its own, derived from the two years' figures."""
+        now = moved.current
+        ind = self.indicator(now.indicator)
+        text = moved.describe(ind.unit)
+        name = self.label(now)
+        label = f"Change in {name[:1].lower()}{name[1:]} on {moved.previous.year}"
+        return text, Printed(
+            now.indicator,
+            now.breakdown,
+            now.year.label,
+            label,
+            str(moved.delta),
+            ind.unit,
+            "derived",
+            text,
+            "derived",
+            "; ".join(f"{v.indicator} {v.year} ({v.citation})" for v in (now, moved.previous)),
+            formula=moved.formula(),
+            measure="change",
+        )
 
     @staticmethod
     def basis_label(value: Value) -> str:
         """How a figure was arrived at, in a word or two (its notes go to the register)."""
+        if value.derived:
+            return f"Derived from {BASIS_LABELS[value.basis].lower()} figures"
         return BASIS_LABELS[value.basis]
+
+
+def register_value(value: Value) -> str:
+    """A value as the register gives it: as typed; a derived one exact to 10 places (the
+    report prints it rounded once, from the exact value)."""
+    if not value.derived:
+        return str(value.value)
+    exact = value.value.quantize(Decimal("1e-10")).normalize()
+    return f"{exact:f}"

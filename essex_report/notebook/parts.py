@@ -45,7 +45,14 @@ class Printed:
     source: str
     source_section: str
     heading: tuple[int, str] | None = None
-    note: str = ""  # the data row's note (a qualifier as published, a date), for reviewers
+    note: str = ""  # the data row's note, for reviewers
+    qualifier: str = ""  # printed before the number where the figure stands alone ("over")
+    period: str = ""  # the period it covers, or a target's date ("by March 2023")
+    formula: str = ""  # a derived figure (basis "derived"): how it was worked out
+    # What of the indicator this is: "" the figure itself; "change" its change on the
+    # previous year; "gap" what its published total has beyond its lines; "target", "status"
+    # and "travel" its target, the status against it and its direction of travel.
+    measure: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -77,6 +84,10 @@ class Printed:
             source_section=_text(record, "source_section"),
             heading=heading,
             note=_text(record, "note", ""),
+            qualifier=_text(record, "qualifier", ""),
+            period=_text(record, "period", ""),
+            formula=_text(record, "formula", ""),
+            measure=_text(record, "measure", ""),
         )
 
 

@@ -1,18 +1,22 @@
 """Tables of figures: each with its basis and, where the previous year has the figure on the
-same basis, the change."""
+same basis and its series does not break, the change; the changes on the previous year of a
+chapter; and a total's lines with the total and any gap between them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from essex_report.data.formatting import format_value
+from essex_report.data.totals import Lines, lines_of
 from essex_report.notebook.figures import NOT_AVAILABLE, Figures, Key, key_of
-from essex_report.notebook.markup import heading, pipe_table
+from essex_report.notebook.markup import escape, heading, pipe_table
 from essex_report.notebook.parts import Part, Parts, Printed
 
 
-def table(figures: Figures, keys: Iterable[Key], caption: str) -> Part:
+def table(figures: Figures, keys: Iterable[Key], caption: str, compare: bool = True) -> Part:
     """A table of figures with their basis and, where the previous year has the figure
-    on the same basis, the change. Figures the year does not have are left out."""
+    on the same basis (and `compare`), the change. Figures the year does not have are left
+    out."""
     previous = figures.year.previous()
     rows: list[list[str]] = []
     printed: list[Printed] = []
@@ -21,18 +25,28 @@ def table(figures: Figures, keys: Iterable[Key], caption: str) -> Part:
         value = figures.value(indicator, breakdown)
         if value is None:
             continue
-        text, record = figures.printed(value)
+        record = figures.printed(value)[1]
         printed.append(record)
-        moved = figures.change(key)
         change_text = ""
+        moved = figures.change(key) if compare else None
+        was = figures.value(indicator, breakdown, previous) if compare else None
         if moved:
-            was, was_record = figures.printed(moved.previous)
-            printed.append(was_record)
-            what = moved.describe(figures.indicator(indicator).unit)
+            before, was_record = figures.printed(moved.previous)
+            shown, change_record = figures.change_printed(moved)
+            printed += [was_record, change_record]
             change_text = (
-                "no change" if moved.delta == 0 else f"{what}, {moved.verdict}"
-            ) + f" (from {was})"
-        rows.append([figures.label(value), text, figures.basis_label(value), change_text])
+                "no change" if moved.delta == 0 else f"{shown}, {moved.verdict}"
+            ) + f" (from {before})"
+        elif was is not None and (broken := figures.series_break(indicator, was.year)):
+            change_text = f"not compared: the series breaks in {broken.year} ({broken.change})"
+        rows.append(
+            [
+                figures.described(value),
+                figures.standalone(value),
+                figures.basis_label(value),
+                change_text,
+            ]
+        )
     if not rows:
         return Part()
     header = ["Figure", "Value", "Basis"]
@@ -53,10 +67,124 @@ def chapter_keys(figures: Figures, chapter: str) -> list[tuple[str, str]]:
     return sorted(keys, key=lambda k: (figures.indicator(k[0]).label, k[1]))
 
 
-def chapter_table(figures: Figures, chapter: str, title: str, level: int = 2) -> Parts:
+def chapter_table(
+    figures: Figures, chapter: str, title: str, level: int = 2, compare: bool = True
+) -> Parts:
     """A heading and a table of every figure of a chapter: what a year without words
-    still shows. Nothing when the year has no figures of the chapter."""
+    still shows (`compare`: with the change on the previous year, unless a table of changes
+    follows). Nothing when the year has no figures of the chapter."""
     keys = chapter_keys(figures, chapter)
     if not keys:
         return Parts()
-    return Parts([Part(heading(title, level)), table(figures, keys, f"{title}, {figures.year}")])
+    caption = f"{title}, {figures.year}"
+    return Parts([Part(heading(title, level)), table(figures, keys, caption, compare)])
+
+
+def changes(figures: Figures, chapter: str, title: str, level: int = 2) -> Parts:
+    """A heading and a table of the change on the previous year of every figure of a chapter
+    that both years have on one basis, whether or not the year has words: the figure both
+    years, and the change in its unit and in per cent (with the precision of the figures
+    compared). Nothing when no figure can be compared."""
+    previous = figures.year.previous()
+    rows: list[list[str]] = []
+    printed: list[Printed] = []
+    for key in chapter_keys(figures, chapter):
+        moved = figures.change(key)
+        if moved is None:
+            continue
+        before, was = figures.printed(moved.previous)
+        now, record = figures.printed(moved.current)
+        shown, change_record = figures.change_printed(moved)
+        printed += [was, record, change_record]
+        rows.append([figures.label(moved.current), before, now, shown, moved.verdict])
+    if not rows:
+        return Parts()
+    caption = f"{title}, {previous} to {figures.year}"
+    header = ["Figure", str(previous), str(figures.year), "Change", "Better or worse"]
+    markdown = pipe_table(header, rows, [36, -12, -12, -20, 14], caption)
+    return Parts(
+        [Part(heading(title, level)), Part(markdown, tuple(printed), kind="table", caption=caption)]
+    )
+
+
+def lines_table(figures: Figures, total: str, caption: str) -> Parts:
+    """A total's lines as the year has them (relations.csv), the total, and what lies between:
+    a published total the lines fall short of shows the gap as a row and in words; lines the
+    year lacks are named. Nothing when the year has none of the total's lines."""
+    figures.indicator(total)
+    lines = lines_of(total, figures.catalogue, figures.data)
+    if lines is None:
+        return Parts()
+    rows: list[list[str]] = []
+    printed: list[Printed] = []
+    for value in lines.lines:
+        printed.append(figures.printed(value)[1])
+        rows.append([figures.described(value), figures.standalone(value)])
+    for name in lines.missing:
+        rows.append([figures.indicator(name).label, NOT_AVAILABLE])
+    words = ""
+    if lines.value is not None:
+        shown, record = figures.printed(lines.value)
+        printed.append(record)
+        rows.append([figures.label(lines.value), figures.standalone(lines.value)])
+        if lines.gap is not None and not lines.agrees:
+            added, gap, records = gap_printed(figures, lines)
+            printed += records
+            rows.append([records[1].label, gap])
+            name = figures.label(lines.value)
+            words = (
+                f"The lines published for {figures.year} add up to {added}, {gap} less than "
+                f"{name[:1].lower()}{name[1:]} of {shown}: not every line is published."
+            )
+    elif lines.missing:
+        lacking = ", ".join(figures.indicator(i).label for i in lines.missing)
+        words = (
+            f"The lines of {figures.indicator(total).label.lower()} published for "
+            f"{figures.year} are incomplete ({lacking}: {NOT_AVAILABLE}), so the total is "
+            "not given."
+        )
+    table_part = Part(
+        pipe_table(["Line", "Value"], rows, [50, -16], caption),
+        tuple(printed),
+        kind="table",
+        caption=caption,
+    )
+    return Parts([table_part, Part(escape(words)) if words else None])
+
+
+def gap_printed(figures: Figures, lines: Lines) -> tuple[str, str, list[Printed]]:
+    """The lines added up and what a published total has beyond them, as printed and
+    registered: two figures of their own, derived from the total and its lines."""
+    total = lines.value
+    if total is None or lines.gap is None:
+        raise ValueError("a gap needs a published total")  # callers check
+    inputs = [f"{v.indicator} ({figures.text(v)})" for v in lines.lines]
+    cited = "; ".join(dict.fromkeys(f"{v.indicator} ({v.citation})" for v in (total, *lines.lines)))
+    records = []
+    for measure, amount, label, formula in (
+        ("lines", lines.sum, "the lines published added up", " + ".join(inputs)),
+        (
+            "gap",
+            lines.gap,
+            "not in the lines published",
+            f"{total.indicator} ({figures.text(total)}) - (" + " + ".join(inputs) + ")",
+        ),
+    ):
+        text = format_value(amount, lines.unit, lines.places)
+        records.append(
+            Printed(
+                total.indicator,
+                "",
+                total.year.label,
+                f"{figures.label(total)}: {label}",
+                str(amount),
+                lines.unit,
+                "derived",
+                text,
+                "derived",
+                cited,
+                formula=formula,
+                measure=measure,
+            )
+        )
+    return records[0].text, records[1].text, records

@@ -8,12 +8,22 @@ keeping only the narrative subset (paragraphs, bullets, headings, *italic*, **bo
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 
 from essex_report.data.checks import allowed_names, typed_figures
 from essex_report.data.model import Framework
-from essex_report.data.narrative import PLACEHOLDER, REFERENCE, Block, Narrative, figure_keys
+from essex_report.data.narrative import (
+    CHANGE,
+    PLACEHOLDER,
+    PREVIOUS,
+    REFERENCE,
+    Block,
+    Narrative,
+    figure_keys,
+    fixed_year,
+)
 from essex_report.errors import ReportError
 from essex_report.notebook.charting import breakdown_chart
 from essex_report.notebook.figures import NOT_AVAILABLE, Figures
@@ -23,18 +33,23 @@ from essex_report.years import parse_year
 
 HEADING_LINE = re.compile(r"(#{1,6})\s+(.+?)\s*#*\s*$")
 
-# A note that starts with one of these gives the figure's qualifier as published ("over 250"):
-# a key figure standing alone keeps it.
-QUALIFIERS = ("more than", "over", "almost", "around", "circa", "approximately", "up to")
-
-
-def qualifier(note: str) -> str:
-    first = note.split(";")[0].strip().lower()
-    return next((q for q in QUALIFIERS if re.match(rf"{q}\b", first)), "")
-
 
 class CellProblem(ReportError):
     """A notebook Markdown cell the build refuses (a typed figure, a wrong placeholder)."""
+
+
+def every_year(text: str) -> None:
+    """A notebook runs for every year: a placeholder of a fixed year ({{x@2023/24}}) would be
+    right in one year's report and wrong in every other's, so it is refused."""
+    for match in PLACEHOLDER.finditer(text):
+        ref = REFERENCE.fullmatch(match["body"])
+        if ref and fixed_year(ref):
+            name = ref["indicator"] + (f"[{ref['breakdown']}]" if ref["breakdown"] else "")
+            raise CellProblem(
+                f"'{match.group(0)}' names the year {ref['year']}, but a notebook runs for every "
+                f"year; write {{{{{name}@previous}}}} for the year before the report's (or put "
+                "the words in that year's narrative)"
+            )
 
 
 class Words:
@@ -55,6 +70,7 @@ class Words:
     def words(self, text: str) -> Part:
         """Words written in a code cell, like narrative: {{placeholders}}, *italic*, **bold**."""
         figures: list[Printed] = []
+        every_year(text)
         return Part(self.fill(text, figures, None), tuple(figures))
 
     def markdown_cell(self, text: str) -> Part:
@@ -64,6 +80,7 @@ class Words:
         figures: list[Printed] = []
         under: tuple[int, str] | None = None
         lines = []
+        every_year(text)
         for line in text.split("\n"):
             try:
                 filled = self.fill(line, figures, under, markup=False)
@@ -77,6 +94,13 @@ class Words:
         if typed:
             raise CellProblem(typed[0])
         return Part("\n".join(lines), tuple(figures))
+
+    def plain(self, text: str) -> str:
+        """Text with its placeholders filled, as plain text (a chart's caption or alt text,
+        escaped where it is printed); a fixed year is refused as in a cell."""
+        every_year(text)
+        figures: list[Printed] = []
+        return re.sub(r"\\(.)", r"\1", self.fill(text, figures, None, markup=False))
 
     def unavailable(self, what: str) -> Part:
         """ "<what> for 2019/20: not available in the data." in italics."""
@@ -167,12 +191,10 @@ class Words:
                 value = next((v for k in figure_keys(text) if (v := self.figures.value(*k))), None)
                 if value is None:
                     continue
-                shown, figure = self.figures.printed(value)
-                figures.append(figure)
-                number = " ".join(p for p in (qualifier(value.note), shown) if p)
+                figures.append(self.figures.printed(value)[1])
                 tiles.append(
-                    f"::: {{.key-figure}}\n[{escape(number)}]{{.number}}\n\n"
-                    f"{escape(self.figures.label(value))}\n:::"
+                    f"::: {{.key-figure}}\n[{escape(self.figures.standalone(value))}]"
+                    f"{{.number}}\n\n{escape(self.figures.described(value))}\n:::"
                 )
         if not tiles:
             return Part()
@@ -225,8 +247,17 @@ class Words:
             ref = REFERENCE.fullmatch(body)
             if ref is None:  # checks.py reports these in narrative before any notebook runs
                 raise CellProblem(f"'{match.group(0)}' is not a placeholder")
-            year = parse_year(ref["year"]) if ref["year"] else None
-            value = self.figures.value(ref["indicator"], ref["breakdown"] or "", year)
+            breakdown = ref["breakdown"] or ""
+            if ref["year"] == CHANGE:
+                moved = self.figures.change((ref["indicator"], breakdown))
+                if moved is None:
+                    return escape(NOT_AVAILABLE)
+                text, figure = self.figures.change_printed(moved)
+                figures.append(dataclasses.replace(figure, heading=under))
+                return escape(text)
+            year = self.year.previous() if ref["year"] == PREVIOUS else None
+            year = parse_year(ref["year"]) if fixed_year(ref) else year
+            value = self.figures.value(ref["indicator"], breakdown, year)
             if value is None:
                 return escape(NOT_AVAILABLE)
             text, figure = self.figures.printed(value, under)

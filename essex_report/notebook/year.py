@@ -5,21 +5,27 @@ funding, sources) behind one object, so a notebook reads `report.table(...)`."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from essex_report import limits
 from essex_report.data.load import load_workbook
 from essex_report.data.model import Catalogue, Indicator, Priority, Theme, Value, Workbook
 from essex_report.errors import ReportError, raise_for, show_paths_from
-from essex_report.notebook import charting, funding, sources, tables
+from essex_report.notebook import charting, frames, funding, sources, tables, targets
 from essex_report.notebook.figures import Figures, Key
 from essex_report.notebook.markup import escape, grid_table
 from essex_report.notebook.parts import Part, Parts, Printed
 from essex_report.notebook.words import Words
 from essex_report.project import Project
 from essex_report.years import FinancialYear, parse_year
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from pandas import DataFrame
 
 
 @dataclass(frozen=True)
@@ -43,9 +49,17 @@ def plural(term: str) -> str:
 
 
 class Year:
-    """One financial year of the workbook, as a chapter notebook sees it."""
+    """One financial year of the workbook, as a chapter notebook sees it. `tolerance`: how far
+    short of its target (per cent of the target) a figure is still on track (_quarto.yml's
+    essex-report: target-tolerance)."""
 
-    def __init__(self, book: Workbook, year: FinancialYear):
+    def __init__(
+        self,
+        book: Workbook,
+        year: FinancialYear,
+        tolerance: Decimal = Decimal(limits.TARGET_TOLERANCE),
+    ):
+        self.tolerance = tolerance
         self.figures = Figures(book, year)
         self.words_of = Words(self.figures)
         self.book = book
@@ -125,9 +139,12 @@ class Year:
         """Figures with their basis and the change on the previous year."""
         return tables.table(self.figures, keys, caption)
 
-    def chapter_table(self, chapter: str, title: str, level: int = 2) -> Parts:
-        """A heading and a table of every figure of a chapter the year has."""
-        return tables.chapter_table(self.figures, chapter, title, level)
+    def chapter_table(
+        self, chapter: str, title: str, level: int = 2, compare: bool = True
+    ) -> Parts:
+        """A heading and a table of every figure of a chapter the year has (`compare`: with
+        the change on the previous year)."""
+        return tables.chapter_table(self.figures, chapter, title, level, compare)
 
     def bar_chart(self, indicators: list[str], caption: str, label_header: str) -> Parts:
         """A bar chart of several figures of the year."""
@@ -145,9 +162,74 @@ class Year:
         """A trend chart of every figure of a chapter published for three or more years."""
         return charting.trends(self.figures, chapter, level)
 
-    def funding_chart(self) -> Parts:
-        """How spending was funded: each source's share, saying what it is a share of."""
-        return funding.funding_chart(self.figures)
+    def shares_chart(self, total: str, caption: str, label_header: str) -> Parts:
+        """Each line of a total as a share of the base the catalogue declares (how spending
+        was funded), saying what that base is and what the lines leave of it."""
+        return funding.shares_chart(self.figures, total, caption, label_header)
+
+    def lines(self, total: str, caption: str, label_header: str) -> Parts:
+        """A bar chart of a total's lines (relations.csv), then the total and any gap between
+        it and its lines, as a table and in words; lines the year lacks are named."""
+        names = funding.lines_named(self.figures, total)
+        chart = charting.bar_chart(self.figures, names, caption, label_header)
+        return Parts([chart, tables.lines_table(self.figures, total, f"{caption}: the total")])
+
+    def lines_table(self, total: str, caption: str) -> Parts:
+        """A total's lines, the total and any gap between them, as a table and in words."""
+        return tables.lines_table(self.figures, total, caption)
+
+    def change(self, indicator: str, breakdown: str = "") -> Part:
+        """The change on the previous year in words, in the figure's unit and in per cent
+        (with the precision of the figures compared), registered; "not compared" when the two
+        years cannot be compared."""
+        moved = self.figures.change((indicator, breakdown))
+        value = self.value(indicator, breakdown)
+        name = self.label(value) if value else self.indicator(indicator).label
+        previous = self.year.previous()
+        if moved is None:
+            return Part(escape(f"{name}: no figure of {previous} to compare with {self.year}."))
+        shown, record = self.figures.change_printed(moved)
+        now, now_record = self.printed(moved.current)
+        was, was_record = self.printed(moved.previous)
+        words = f"{name}: {now} in {self.year}, {shown} on {previous} ({was})."
+        return Part(escape(words), (now_record, was_record, record))
+
+    def changes(self, chapter: str, title: str, level: int = 2) -> Parts:
+        """A heading and a table of the change on the previous year of every figure of a
+        chapter both years have on one basis (printed whether or not the year has words)."""
+        return tables.changes(self.figures, chapter, title, level)
+
+    def targets(self, indicators: Iterable[str] | None = None, caption: str = "") -> Part:
+        """Targets and performance against them: the target, the latest figure, a status
+        (met, on track, off track, not rated) and the direction of travel. Every target the
+        year states, or the indicators given ("not rated" where there is no target)."""
+        caption = caption or f"Targets and performance, {self.year}"
+        return targets.target_table(self.figures, self.tolerance, indicators, caption)
+
+    def frame(self, indicators: str | Iterable[str], years: int | None = None) -> DataFrame:
+        """The figures as a tidy pandas DataFrame (year, indicator, label, breakdown, value,
+        text ...), one row a figure, with each figure's register entry: this year and the
+        `years` - 1 before it, or every earlier year."""
+        return frames.frame(self.figures, indicators, years)
+
+    def chart(
+        self,
+        data: DataFrame,
+        caption: str,
+        alt: str | None = None,
+        draw: Callable[[Axes], object] | None = None,
+        *,
+        x: str = "year",
+        y: str = "value",
+        hue: str | None = None,
+        kind: str = "bar",
+    ) -> Parts:
+        """A chart of a frame in the house style: `draw(ax)` draws it (seaborn on the axes
+        given), else a seaborn bar (or line) chart of `y` by `x`; caption and alt text may
+        hold placeholders; its numbers are registered and given as a table."""
+        return frames.chart(
+            self.figures, data, caption, alt, draw, self.words_of.plain, x, y, hue, kind
+        )
 
     def sources(self) -> Part:
         """The documents and web pages the year's figures come from, for readers."""
@@ -246,7 +328,7 @@ def open_year(year: object, data_dir: str | Path | None = None) -> Year:
     show_paths_from(project.root)
     book = load_workbook(project.data_dir, label)
     raise_for(book.problems)
-    opened = Year(book, label)
+    opened = Year(book, label, project.config.target_tolerance)
     _opened.append(opened)
     return opened
 
