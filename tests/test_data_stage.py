@@ -79,7 +79,8 @@ def test_published_shares_must_add_up_to_100(tmp_path):
     cat = load_workbook(paths.DATA_DIR).catalogue
     data = YearData(Y)
     names = ("funding_share_council_tax", "funding_share_business_rates")
-    for indicator, amount in zip((*names, "funding_share_grants_fees"), ("36.7", "9.8", "40")):
+    shares = zip((*names, "funding_share_grants_fees"), ("36.7", "9.8", "40"), strict=True)
+    for indicator, amount in shares:
         data.values[(indicator, "")] = value(indicator, amount)
     problems = Problems()
     money.check_relations(data, cat, problems, tmp_path)

@@ -11,9 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from essex_report.data.files import VALUES_FILE, year_folder
-from essex_report.data.formatting import SCALE, format_value
+from essex_report.data.formatting import format_value
 from essex_report.data.model import Catalogue, Value, YearData
-from essex_report.data.totals import half_unit, line_sets
+from essex_report.data.totals import line_sets
 from essex_report.errors import Level, Problems, Reason, shown
 
 SHARE_TOLERANCE = Decimal("0.5")  # percentage points: published shares are rounded
@@ -50,8 +50,8 @@ def _line(value: Value, data: YearData) -> int | None:
 
 
 def _check_derived(data: YearData, cat: Catalogue, problems: Problems, file: str) -> None:
-    """Invariants of derived figures, as of typed ones: a share between 0 and 100; a
-    difference (what one figure leaves of another) not below nil."""
+    """Invariants of derived figures, as of typed ones, on their exact values: a share
+    between 0 and 100; a difference (what lines leave of a total) not below nil."""
     for value in data.values.values():
         if not value.derived:
             continue
@@ -64,19 +64,15 @@ def _check_derived(data: YearData, cat: Catalogue, problems: Problems, file: str
                 line=_line(value, data),
                 column="value",
             )
-        elif value.rule == "difference":
-            scale = SCALE.get(cat.indicators[value.indicator].unit, 1)
-            slack = sum((half_unit(v, cat) for v in leaves(value, data)), Decimal(0)) / scale
-            if value.value < -slack:
-                taken = value.inputs[1]
-                problems.add(
-                    file,
-                    f"{taken} adds up to more than {value.inputs[0]} ({value.formula}): lines "
-                    "cannot be above their total; check the figures they are made of",
-                    Reason.MONEY,
-                    line=_line(value, data),
-                    column="value",
-                )
+        elif value.rule == "difference" and value.value < 0:
+            problems.add(
+                file,
+                f"{value.inputs[1]} adds up to more than {value.inputs[0]} ({value.formula}): "
+                "lines cannot be above their total; check the figures they are made of",
+                Reason.MONEY,
+                line=_line(value, data),
+                column="value",
+            )
 
 
 def _check_rests(data: YearData, cat: Catalogue, problems: Problems, file: str) -> None:

@@ -36,7 +36,7 @@ class Travel:
 
     def describe(self) -> str:
         if not self.word:
-            return f"not available ({self.why})"
+            return f"not available ({self.why})" if self.why else "not available"
         return f"{self.word} since {self.since.year}" if self.since else self.word
 
 
@@ -113,7 +113,7 @@ def series(book: Workbook, cat: Catalogue, latest: Value) -> list[Value]:
 def travel(book: Workbook, cat: Catalogue, latest: Value | None) -> tuple[Travel, Travel]:
     """The direction of travel on the previous year, and over three or more years."""
     if latest is None:
-        none = Travel("", None, "no figure")
+        none = Travel("", None)  # the status says there is no figure
         return none, none
     direction = cat.indicators[latest.indicator].direction
     run = series(book, cat, latest)

@@ -100,24 +100,25 @@ def changes(figures: Figures, chapter: str, title: str, level: int = 2) -> Parts
     if not rows:
         return Parts()
     caption = f"{title}, {previous} to {figures.year}"
-    header = ["Figure", str(previous), str(figures.year), "Change", "Better or worse"]
+    header = ["Figure", str(previous), str(figures.year), "Change", "Direction"]
     markdown = pipe_table(header, rows, [36, -12, -12, -20, 14], caption)
     return Parts(
         [Part(heading(title, level)), Part(markdown, tuple(printed), kind="table", caption=caption)]
     )
 
 
-def lines_table(figures: Figures, total: str, caption: str) -> Parts:
+def lines_table(figures: Figures, total: str, caption: str, with_lines: bool = True) -> Parts:
     """A total's lines as the year has them (relations.csv), the total, and what lies between:
     a published total the lines fall short of shows the gap as a row and in words; lines the
-    year lacks are named. Nothing when the year has none of the total's lines."""
+    year lacks are named. `with_lines`: the lines themselves too (not when a chart of them
+    shows them). Nothing when the year has none of the total's lines."""
     figures.indicator(total)
     lines = lines_of(total, figures.catalogue, figures.data)
     if lines is None:
         return Parts()
     rows: list[list[str]] = []
     printed: list[Printed] = []
-    for value in lines.lines:
+    for value in lines.lines if with_lines else ():
         printed.append(figures.printed(value)[1])
         rows.append([figures.described(value), figures.standalone(value)])
     for name in lines.missing:
@@ -143,6 +144,8 @@ def lines_table(figures: Figures, total: str, caption: str) -> Parts:
             f"{figures.year} are incomplete ({lacking}: {NOT_AVAILABLE}), so the total is "
             "not given."
         )
+    if not rows:
+        return Parts([Part(escape(words)) if words else None])
     table_part = Part(
         pipe_table(["Line", "Value"], rows, [50, -16], caption),
         tuple(printed),

@@ -172,7 +172,9 @@ class Year:
         it and its lines, as a table and in words; lines the year lacks are named."""
         names = funding.lines_named(self.figures, total)
         chart = charting.bar_chart(self.figures, names, caption, label_header)
-        return Parts([chart, tables.lines_table(self.figures, total, f"{caption}: the total")])
+        drawn = any(part.kind == "chart" for part in chart)
+        totals = tables.lines_table(self.figures, total, f"{caption}: total", with_lines=not drawn)
+        return Parts([chart, totals])
 
     def lines_table(self, total: str, caption: str) -> Parts:
         """A total's lines, the total and any gap between them, as a table and in words."""
