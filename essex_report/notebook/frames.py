@@ -137,6 +137,7 @@ def chart(
             draw(ax)
         else:
             _seaborn(ax, data, x, y, hue, kind)
+        _palette_colours(ax)
         svg = style.svg_document(fig, chart_id, alt)
     table = pipe_table(["Year", "Figure", "Value"], rows, [12, 44, -14], "")
     return Parts(
@@ -151,9 +152,25 @@ def _seaborn(ax: Axes, data: DataFrame, x: str, y: str, hue: str | None, kind: s
     """The API's own chart of a frame: seaborn's bar or line chart, labelled in words."""
     import seaborn as sns  # costly to import: only a chart of a frame needs it
 
-    plot = sns.barplot if kind == "bar" else sns.lineplot
-    plot(data=data, x=x, y=y, hue=hue, ax=ax)
+    if kind == "bar":
+        sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, saturation=1)
+    else:
+        sns.lineplot(data=data, x=x, y=y, hue=hue, ax=ax)
     ax.set_xlabel("")
     labels = list(dict.fromkeys(data["label"]))
     units = list(dict.fromkeys(data["unit"]))
     ax.set_ylabel(f"{labels[0]} ({units[0]})" if len(labels) == 1 and y == "value" else y)
+
+
+def _palette_colours(ax: Axes) -> None:
+    """seaborn draws bars in its palette's colours at 75% saturation by default: put the
+    Analysis Function colours back, so an analyst's chart has the house's colours."""
+    import seaborn as sns  # costly to import: see _seaborn
+    from matplotlib.colors import to_hex  # costly to import: see charts/style.py
+
+    colours = style.palette(style.MAX_SERIES)
+    faded = {to_hex(sns.desaturate(c, 0.75)): c for c in colours}
+    for patch in ax.patches:
+        found = faded.get(to_hex(patch.get_facecolor()))
+        if found is not None:
+            patch.set_facecolor(found)
