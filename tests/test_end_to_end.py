@@ -280,3 +280,25 @@ def test_the_executed_notebooks_read_as_the_chapters_the_report_prints(built, ht
     headings = [source(c) for c in achievements.cells if c.cell_type == "markdown"]
     assert "# 2019/20 achievements at a glance" in headings
     assert "2019/20 achievements at a glance" in visible_text(html)
+
+
+def test_key_figures_print_their_qualifier_and_period(html, pdf_text):
+    """Qualifiers and periods are columns of their own, printed with the figure where it
+    stands alone, never read out of a note: the report's own words."""
+    for text in (visible_text(html), pdf_text):
+        assert "375,000 new trees to plant over the next 5 years" in text.lower()
+        assert "over 375,000" not in text
+        assert "over £317m" in text and "circa 3,500" in text
+
+
+def test_the_targets_the_report_states_are_judged_and_registered(built, html, pdf_text):
+    for text in (visible_text(html), pdf_text):
+        assert "Targets and performance, 2019/20" in text
+        assert "90% by March 2023" in text
+        assert "Not rated: no figure to judge it by yet" in text
+    rows = list(csv.DictReader((built / "figures.csv").open(encoding="utf-8")))
+    statuses = [r for r in rows if r["measure"] == "status"]
+    assert len(statuses) == 9 and all(r["basis"] == "derived" for r in statuses)
+    grants = next(r for r in rows if r["indicator"] == "funding_share_grants_fees")
+    assert (grants["basis"], grants["text"]) == ("derived", "53.5%")
+    assert grants["formula"].startswith("100% - funding_share_council_tax (36.7%)")

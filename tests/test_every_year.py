@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import page
 import pytest
 
-from essex_report.data.derive import change
+from essex_report.data.derive import EXACT, change
 from essex_report.data.load import load_workbook
 from essex_report.data.model import Value
 from essex_report.data.scaffold import new_year
@@ -57,7 +57,7 @@ def test_change_arithmetic_and_the_good_direction():
     moved = change(value("2019/20", "229"), value("2018/19", "147"), "up")
     assert moved.delta == 82 and round(moved.ratio, 1) == Decimal("55.8")
     assert moved.good is True and moved.verdict == "better"
-    assert moved.describe("count") == "+82 (+55.8%)"
+    assert moved.describe("count") == "+82 (+56%)"  # per cent as precise as the counts
     worse = change(value("2019/20", "3.7"), value("2018/19", "3.0"), "down")
     assert worse.good is False and worse.verdict == "worse"
     assert worse.describe("percent") == "+0.7 percentage points"
@@ -102,11 +102,10 @@ def test_funding_shares_from_funding_lines_are_shares_of_spending(book):
         )
     ]
     assert all(s.derived and s.basis == "budget" for s in shares)
-    from essex_report.data.derive import SPENDING_LINES
-
-    spending = sum(data.get(i).value for i in SPENDING_LINES)  # shares of spending (8.8)
+    spending = data.get("spend_budget_total").value  # the lines of relations.csv, added up
     for line, share in zip(lines, shares, strict=True):
-        assert share.value == (line * 100 / spending).quantize(Decimal("0.1"))
+        with localcontext(EXACT):  # exact: rounded only when printed
+            assert share.value == line * 100 / spending
     data = book.data(Y("2019/20"))
     balance = data.get("funding_share_grants_fees")
     typed = [
@@ -116,17 +115,15 @@ def test_funding_shares_from_funding_lines_are_shares_of_spending(book):
 
 
 def test_reconciliation_is_a_warning_naming_year_and_difference(book):
-    from essex_report.data.derive import FUNDING_LINES, SPENDING_LINES
-
     data = book.data(Y("2020/21"))
-    funding = sum(data.get(i).value for i in FUNDING_LINES)
-    spending = sum(data.get(i).value for i in SPENDING_LINES)
+    funding = data.get("funding_lines_total").value
+    spending = data.get("spend_budget_total").value
     assert spending > funding  # the published 2020/21 lines do not reconcile
     result = essex_report("validate", "--year", "2020/21")
     assert result.returncode == 0
     assert (
-        f"2020/21: the funding lines add up to £{funding:,}m, £{spending - funding:,}m less "
-        "than spending; the report shows the difference in words and in the funding chart"
+        f"2020/21: funding_lines_total adds up to £{funding:,}m, £{spending - funding:,}m less "
+        f"than spend_budget_total (£{spending:,}m); the report shows the difference (funding_gap)"
     ) in result.stdout
 
 
@@ -134,15 +131,16 @@ def test_reconciliation_is_a_warning_naming_year_and_difference(book):
 
 
 def test_new_year_copies_structure_not_values(real_data):
-    """2024/25 takes the figures of the latest year with values (2023/24) and the headings of
-    the latest year with words (2019/20) under its own framework (Everyone's Essex), empty
+    """2024/25 takes the figures of the framework in force (every year of Everyone's Essex)
+    and the headings of the latest year with words (2019/20) under its own framework, empty
     of values: none of the old framework's figures."""
     written = new_year(Y("2024/25"), real_data)
     target = real_data / "2024-25"
     assert target / "values.csv" in written
     rows = list(csv.DictReader((target / "values.csv").open()))
-    model = load_workbook(real_data).data(Y("2023/24"))
-    assert {(r["indicator"], r["breakdown"]) for r in rows} == set(model.listed)
+    book = load_workbook(real_data)
+    model = set().union(*(book.data(Y(y)).listed for y in ("2021/22", "2022/23", "2023/24")))
+    assert {(r["indicator"], r["breakdown"]) for r in rows} == model
     assert "broadband_premises_enabled" not in {r["indicator"] for r in rows}
     checked = essex_report("validate", "--year", "2024/25", "--data-dir", str(real_data))
     assert f"2024/25: {len(rows)} figures still to find (rows without a value)" in checked.stdout
@@ -261,3 +259,26 @@ def test_index_links_every_year(built_all, book):
         assert f'href="{year.slug}/annual-report.html"' in index
         assert f'href="{year.slug}/annual-report.pdf"' in index
     assert '<html lang="en-GB">' in index
+
+
+def test_the_change_on_the_previous_year_is_printed_when_the_year_has_words(real_data):
+    """Writing a year's resources narrative no longer removes the year-on-year comparison:
+    2018/19's Band D, +4.99% as the council published it, in the HTML and the register."""
+    narrative = real_data / "2018-19" / "narrative"
+    narrative.mkdir()
+    (narrative / "resources.md").write_text(
+        "## Our spending\n\nWe planned to spend {{spend_total}} in {{year}}.\n", "utf-8"
+    )
+    output = real_data.parent / "out"
+    result = essex_report(
+        "build", "--year", "2018/19", "--data-dir", str(real_data), "--output", str(output)
+    )
+    assert result.returncode == 0, result.stderr
+    text = visible_text((output / "2018-19" / "annual-report.html").read_text("utf-8"))
+    assert "We planned to spend £1.8bn in 2018/19." in text
+    assert "Change on the previous year, 2017/18 to 2018/19" in text
+    assert "+£58.05 (+4.99%)" in text
+    rows = list(csv.DictReader((output / "2018-19" / "figures.csv").open(encoding="utf-8")))
+    change = next(r for r in rows if (r["indicator"], r["measure"]) == ("band_d_total", "change"))
+    # (a cell starting "+" is kept from a spreadsheet's formulas by a leading "'")
+    assert change["text"] == "'+£58.05 (+4.99%)" and change["basis"] == "derived"

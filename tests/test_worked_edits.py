@@ -1,4 +1,4 @@
-"""The README's three worked edits, made as an analyst's editor saves them (nbformat), then the
+"""The README's four worked edits, made as an analyst's editor saves them (nbformat), then the
 year built: each change is in the HTML, the PDF and the register."""
 
 from __future__ import annotations
@@ -52,6 +52,21 @@ def move_a_section(nb) -> None:
     nb.cells.insert(source(nb, 'report.narrative("resources.md", "Our investments")'), moved)
 
 
+ANALYST_CHART = """import seaborn as sns
+
+apprentices = report.frame("council_apprentices")
+report.chart(
+    apprentices,
+    "Council apprentices up to {{year}}",
+    draw=lambda ax: sns.barplot(apprentices, x="year", y="value", ax=ax),
+)"""
+
+
+def add_your_own_chart(nb) -> None:
+    """Edit 4 (performance.ipynb): the analyst's own seaborn chart of a frame."""
+    nb.cells.append(nbformat.v4.new_code_cell(ANALYST_CHART))
+
+
 def add_words_with_a_figure(nb) -> None:
     """A Markdown cell with a placeholder, under the chapter's heading."""
     words = "In {{year}} the council spent {{spend_total}} in all."
@@ -69,6 +84,7 @@ def edited(tmp_path_factory) -> Path:
     edit(home / "notebooks" / "resources.ipynb", add_a_table)
     edit(home / "notebooks" / "resources.ipynb", move_a_section)
     edit(home / "notebooks" / "resources.ipynb", add_words_with_a_figure)
+    edit(home / "notebooks" / "performance.ipynb", add_your_own_chart)
     output = home / "out"
     result = essex_report(
         "build", "--year", "2019/20", "--output", str(output), env={"ESSEX_REPORT_HOME": str(home)}
@@ -145,3 +161,25 @@ def test_a_figure_typed_in_a_markdown_cell_stops_the_build_naming_notebook_and_c
         ) in result.stderr
         assert "write {{spend_adults_public_health}} instead" in result.stderr
     assert not (home / "report" / "2019-20").exists()
+
+
+def test_your_own_seaborn_chart(edited, html, pdf, register):
+    """Edit 4: caption with the year filled, an SVG in the page (text in Lato, the Analysis
+    Function palette), its numbers in the register and as a table; and the same notebook runs
+    for every other year (a year without the figures has no chart, not a KeyError)."""
+    caption = "Council apprentices up to 2019/20"
+    assert caption in html and caption in pdf
+    page = (edited / "annual-report.html").read_text(encoding="utf-8")
+    svg = re.search(
+        r'<svg\b[^>]*aria-label="Chart\. Council apprentices up to 2019/20\.[^"]*"', page
+    )
+    assert svg, "the chart is inline SVG, named by its alt text"
+    assert "2018/19: 147" in svg.group(0) and "2019/20: 229" in svg.group(0)
+    chart = page[svg.start() : page.index("</svg>", svg.start())]
+    assert "Lato" in chart and "#12436d" in chart.lower()
+    years = {r["year"] for r in register if r["indicator"] == "council_apprentices"}
+    assert {"2018/19", "2019/20"} <= years
+    home = edited.parent.parent
+    result = essex_report("validate", env={"ESSEX_REPORT_HOME": str(home)})
+    assert result.returncode == 0, result.stderr
+    assert "KeyError" not in result.stderr
