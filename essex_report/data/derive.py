@@ -189,8 +189,10 @@ def _apply(relation: Relation, inputs: list[Value], cat: Catalogue, data: YearDa
 
 
 def citations(inputs: Iterable[Value]) -> str:
-    """Where a derived figure's inputs come from: each with its own source, once."""
-    return "; ".join(dict.fromkeys(f"{v.indicator} ({v.citation})" for v in inputs))
+    """What a derived figure is made of, for the register: each input by its id and year
+    (each input has a row of its own there, with its source)."""
+    named = "; ".join(dict.fromkeys(f"{v.indicator} {v.year}" for v in inputs))
+    return f"from {named}" if named else ""
 
 
 # --- changes on the previous year -----------------------------------------------------------

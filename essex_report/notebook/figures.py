@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from decimal import Decimal
 
-from essex_report.data.derive import Change, change
+from essex_report.data.derive import Change, change, citations
 from essex_report.data.formatting import format_value
 from essex_report.data.model import Break, Catalogue, Indicator, Value, Workbook, YearData
 from essex_report.errors import ReportError
@@ -138,7 +138,7 @@ class Figures:
             "derived",
             text,
             "derived",
-            "; ".join(f"{v.indicator} {v.year} ({v.citation})" for v in (now, moved.previous)),
+            citations((now, moved.previous)),
             formula=moved.formula(),
             measure="change",
         )

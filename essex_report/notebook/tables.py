@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from essex_report.data.derive import citations
 from essex_report.data.formatting import format_value
 from essex_report.data.totals import Lines, lines_of
 from essex_report.notebook.figures import NOT_AVAILABLE, Figures, Key, key_of
@@ -162,7 +163,7 @@ def gap_printed(figures: Figures, lines: Lines) -> tuple[str, str, list[Printed]
     if total is None or lines.gap is None:
         raise ValueError("a gap needs a published total")  # callers check
     inputs = [f"{v.indicator} ({figures.text(v)})" for v in lines.lines]
-    cited = "; ".join(dict.fromkeys(f"{v.indicator} ({v.citation})" for v in (total, *lines.lines)))
+    cited = citations((total, *lines.lines))
     records = []
     for measure, amount, label, formula in (
         ("lines", lines.sum, "the lines published added up", " + ".join(inputs)),

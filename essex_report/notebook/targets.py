@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from essex_report.data.derive import citations
 from essex_report.data.targets import Judgement, judge
 from essex_report.notebook.figures import NOT_AVAILABLE, Figures
 from essex_report.notebook.markup import pipe_table
@@ -51,9 +52,7 @@ def _record(figures: Figures, found: Judgement, measure: str, text: str, formula
         "derived",
         text,
         "derived",
-        "; ".join(
-            f"{v.indicator} {v.year} ({v.citation})" for v in (found.target, found.latest) if v
-        ),
+        citations(v for v in (found.target, found.latest) if v),
         formula=formula,
         measure=measure,
     )
