@@ -182,7 +182,12 @@ def test_the_same_figures(builtin_2019, quarto_2019, both):
         for name, b in (("builtin", builtin_2019), ("quarto", quarto_2019))
     }
     assert rows["builtin"] == rows["quarto"]
-    texts = {r["text"] for r in rows["quarto"] if r["year"] == "2019/20"}
+    # a change starts with + or -: the register keeps it from a spreadsheet's formulas with "'"
+    texts = {
+        r["text"][1:] if r["text"][:2] in ("'+", "'-") else r["text"]
+        for r in rows["quarto"]
+        if r["year"] == "2019/20"
+    }
     assert len(texts) > 90
     for _, pdf in both.values():
         assert [t for t in texts if compact(t) not in compact(pdf.text)] == []

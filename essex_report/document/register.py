@@ -15,21 +15,23 @@ from essex_report.notebook.parts import Printed
 
 COLUMNS = (
     "indicator",
-    "measure",
     "breakdown",
     "year",
     "label",
     "value",
     "unit",
     "basis",
-    "qualifier",
     "text",
-    "period",
     "sections",
     "source",
     "source_section",
-    "formula",
     "note",
+    # added later, so at the end: what of the indicator the row is (the figure, its change,
+    # its target ...), the qualifier and period printed with it, a derived figure's formula
+    "measure",
+    "qualifier",
+    "period",
+    "formula",
 )
 TEMPLATE = Path(__file__).parent.parent / "templates" / "figures.html"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
