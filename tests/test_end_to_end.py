@@ -295,7 +295,7 @@ def test_the_targets_the_report_states_are_judged_and_registered(built, html, pd
     for text in (visible_text(html), pdf_text):
         assert "Targets and performance, 2019/20" in text
         assert "90% by March 2023" in text
-        assert "Not rated: no figure to judge it by yet" in text
+        assert "Not rated: no figure yet" in text
     rows = list(csv.DictReader((built / "figures.csv").open(encoding="utf-8")))
     statuses = [r for r in rows if r["measure"] == "status"]
     assert len(statuses) == 9 and all(r["basis"] == "derived" for r in statuses)

@@ -281,8 +281,9 @@ def _gaps(
 
 
 def _breaks(ax: Axes, starts: list[FinancialYear], chart_id: str) -> None:
-    """A series break: a dashed line between the years either side and the words "series
-    break" beside it, so columns either side are never read as one series."""
+    """A series break: a dashed line between the years either side, the words "series
+    break" written along it (on a white ground, in the gap between the columns), so columns
+    either side are never read as one series."""
     for year in starts:
         x = year.start - 0.5
         ax.axvline(
@@ -296,11 +297,12 @@ def _breaks(ax: Axes, starts: list[FinancialYear], chart_id: str) -> None:
             "series break",
             (x, 1),
             xycoords=("data", "axes fraction"),
-            xytext=(-3, -2),
+            xytext=(0, -2),
             textcoords="offset points",
-            ha="right",
+            ha="center",
             va="top",
             rotation=90,
             fontsize=style.NOTE_SIZE,
             color=style.TEXT,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
         )

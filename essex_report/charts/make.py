@@ -83,7 +83,7 @@ def trend_chart(
         return None
     breaks, notes = breaks or {}, dict(notes or {})
     for year, why in breaks.items():
-        notes[year] = "; ".join(p for p in (f"series break: {why}", notes.get(year)) if p)
+        notes[year] = "; ".join(p for p in (f"series break, {why}", notes.get(year)) if p)
     axis = year_axis(points, years, caption)
     points = [Point(parse_year(p.label).label, p.value, p.unit, p.text, p.series) for p in points]
     unique(points, caption)
@@ -107,7 +107,7 @@ def trend_chart(
         items.append(f"{y.label}: {', '.join(said)}")
     alt = alt_text(kind, unit, caption, items)
     if breaks:
-        where = "; ".join(f"before {year}, {why}" for year, why in breaks.items())
+        where = "; ".join(f"before {year} ({why})" for year, why in breaks.items())
         alt += f" The series breaks {where}: figures either side are not comparable."
     svg, width, height = draw_columns(points, axis, series, unit, chart_id, alt, list(breaks))
     return Chart(svg, caption, alt, header, rows, kind, unit, chart_id, width, height)

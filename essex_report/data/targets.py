@@ -67,7 +67,7 @@ def status(
     if target is None:
         return NOT_RATED, "no target"
     if latest is None:
-        return NOT_RATED, "no figure to judge it by yet"
+        return NOT_RATED, "no figure yet"
     if direction == "neutral":
         return NOT_RATED, "no direction of good"
     ahead = latest.value >= target.value if direction == "up" else latest.value <= target.value

@@ -26,7 +26,10 @@ def chart_parts(
     """A chart and its data as a table; a table of the figures when no chart is drawn."""
     if drawn is None:
         return Parts([table(figures, [(v.indicator, v.breakdown) for v in fallback], "")])
-    data = pipe_table(drawn.header, drawn.rows, [44] + [-14] * (len(drawn.header) - 1), "")
+    widths = [44] + [-14] * (len(drawn.header) - 1)
+    if drawn.header[-1] == "Note":  # a trend's notes (periods, series breaks) are words
+        widths[-1] = 40
+    data = pipe_table(drawn.header, drawn.rows, widths, "")
     return Parts(
         [
             Part(
@@ -96,7 +99,7 @@ def trend_chart(figures: Figures, indicator: str, least: int = 3) -> Parts:
     label = figures.indicator(indicator).label
     caption = f"{label}, {years[0]} to {years[-1]} ({basis})"
     breaks = {
-        b.year.label: f"{b.change} changed ({b.reason})"
+        b.year.label: f"{b.change} changed: {b.reason}"
         for b in figures.catalogue.breaks.get(indicator, [])
         if series[0].year < b.year <= figures.year
     }
