@@ -175,6 +175,14 @@ def test_the_register_has_each_derived_figure_with_its_formula(added):
     )
 
 
+def test_no_share_of_the_funding_lines_where_spending_is_known(added):
+    """The page's lines are declared after the shares of the funding lines in relations.csv
+    (appended by the analyst): the order of its rows changes nothing."""
+    printed = {r["indicator"] for r in added["register"]}
+    assert not any(i.startswith("funding_line_share") for i in printed)
+    assert "share of the published funding lines" not in added["html"]
+
+
 def test_nothing_the_workbook_derives_is_typed(added):
     values = added["data"] / "2020-21" / "values.csv"
     typed = {r["indicator"] for r in csv.DictReader(values.open(encoding="utf-8")) if r["value"]}

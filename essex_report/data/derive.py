@@ -30,6 +30,7 @@ HUNDRED = Decimal(100)
 # rounded once when printed is rounded as the exact fraction would be.
 EXACT = Context(prec=60)
 COMPARABLE_BASES = ("reported", "budget", "set")
+SHOWN_PLACES = 6  # a derived input is shown in a formula exactly when it has this few places
 
 
 def derive(book: Workbook) -> Workbook:
@@ -56,7 +57,7 @@ def with_derived(
     """The year's values plus every derived figure whose inputs are present (derived figures
     may feed others, so derive until nothing new appears). A typed value always wins."""
     out = dataclasses.replace(data, values=dict(data.values))
-    figures = list(dict.fromkeys(r.figure for r in cat.relations))
+    figures = derivation_order(cat)
     failed: set[str] = set()
     found = True
     while found:
@@ -82,6 +83,31 @@ def with_derived(
                 out.values[(figure, "")] = value
                 found = True
     return out
+
+
+def derivation_order(cat: Catalogue) -> list[str]:
+    """The figures relations.csv works out, each after every figure its rules read (inputs
+    and `unless`): whether a rule applies never depends on the order of the file's rows."""
+    needs: dict[str, set[str]] = {}
+    for relation in cat.relations:
+        found = needs.setdefault(relation.figure, set())
+        found.update(i for i in (*relation.inputs, *relation.unless) if i != relation.figure)
+    order: list[str] = []
+    state: dict[str, str] = {}
+
+    def visit(figure: str) -> None:
+        if state.get(figure) is not None:  # done, or on the path (a loop: taken as it comes)
+            return
+        state[figure] = "visiting"
+        for other in sorted(needs.get(figure, ())):
+            if other in needs:
+                visit(other)
+        state[figure] = "done"
+        order.append(figure)
+
+    for figure in needs:
+        visit(figure)
+    return order
 
 
 def derived(
@@ -134,7 +160,11 @@ def pounds(value: Value, cat: Catalogue) -> Decimal:
 def shown_input(value: Value, cat: Catalogue, with_year: bool = False) -> str:
     """An input as a formula names it: its id and its value as printed (exact when typed)."""
     unit = cat.indicators[value.indicator].unit
-    text = format_value(value.value, unit, value.decimals if value.derived else None)
+    places = None
+    if value.derived:  # exact: as printed, or more precisely where a few more places say it
+        exact = decimals_of(value.value.normalize())
+        places = max(value.decimals or 0, exact if exact <= SHOWN_PLACES else 0)
+    text = format_value(value.value, unit, places)
     year = f" {value.year}" if with_year else ""
     return f"{value.indicator}{year} ({text})"
 
