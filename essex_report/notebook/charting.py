@@ -15,9 +15,11 @@ from essex_report.years import FinancialYear
 
 
 def _point(figures: Figures, value: Value, label: str, series: str = "") -> tuple[Point, Printed]:
-    text, record = figures.printed(value)
+    """A value as a chart draws it: printed with its qualifier ("over £668m") at its bar, in
+    its data and alt text."""
+    record = figures.printed(value)[1]
     unit = figures.indicator(value.indicator).unit
-    return Point(label, value.value, unit, text, series), record
+    return Point(label, value.value, unit, figures.standalone(value), series), record
 
 
 def chart_parts(
