@@ -108,8 +108,6 @@ def to_html(
         source = sources.get(f.source, f.source)
         if f.source_section:
             source += f", {f.source_section}"
-        if f.formula:  # a derived figure: how it was worked out
-            source += f": {f.formula}"
         cells = [f.text, f.year, f.basis, row.sections, source, f.note]
         body.append(
             f'<tr><th scope="row">{html.escape(label)}</th>'
