@@ -357,3 +357,13 @@ def test_figures_still_to_find_are_rows_without_a_value_whatever_else_is_wrong(g
 
     found = status.year_status(load_workbook(good_data), Y("2019/20"))
     assert found.missing == [("capital_investment", "")]
+
+
+def test_a_change_that_cannot_be_made_says_why():
+    report = open_year("2019/20")
+    said = {i: plain([report.change(i)]) for i in ("household_waste_recycled", "spend_total")}
+    assert said["household_waste_recycled"].endswith(
+        "2018/19 is not compared with 2019/20: the series breaks in 2019/20 (coverage)."
+    )
+    assert said["spend_total"].endswith("the figures are on different bases (budget, reported).")
+    assert not report.change("spend_total").figures

@@ -189,7 +189,18 @@ class Year:
         name = self.label(value) if value else self.indicator(indicator).label
         previous = self.year.previous()
         if moved is None:
-            return Part(escape(f"{name}: no figure of {previous} to compare with {self.year}."))
+            before = self.value(indicator, breakdown, previous)
+            why = f"no figure of {previous} or {self.year} to compare"
+            if value is not None and before is not None:
+                broken = self.figures.series_break(indicator, previous)
+                if broken:
+                    why = f"the series breaks in {broken.year} ({broken.change})"
+                elif before.basis != value.basis:
+                    why = f"the figures are on different bases ({before.basis}, {value.basis})"
+                else:
+                    why = f"{value.basis} figures are not compared year on year"
+                why = f"{previous} is not compared with {self.year}: {why}"
+            return Part(escape(f"{name}: {why}."))
         shown, record = self.figures.change_printed(moved)
         now, now_record = self.printed(moved.current)
         was, was_record = self.printed(moved.previous)
