@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from essex_report import __version__
-from essex_report.data.files import Reads
-from essex_report.data.load import reads_unchanged
+from essex_report.data.files import VALUES_FILE, Reads, year_folder
+from essex_report.data.load import load_workbook, reads_unchanged, years_with_data
 from essex_report.fingerprint import digest, file_digest, locked_versions, package_digest
 from essex_report.project import Project
 from essex_report.render.base import Renderer, render_inputs
@@ -50,6 +50,7 @@ def portable(reads: Reads, project: Project) -> dict[str, dict[str, str]]:
     return {
         "files": {_relative(k, project): v for k, v in sorted(reads.files.items())},
         "listings": {_relative(k, project): v for k, v in sorted(reads.listings.items())},
+        "values": dict(sorted(reads.values.items())),
     }
 
 
@@ -57,6 +58,7 @@ def local(record: dict[str, dict[str, str]], project: Project) -> Reads:
     return Reads(
         {_absolute(k, project): v for k, v in record["files"].items()},
         {_absolute(k, project): v for k, v in record["listings"].items()},
+        dict(record.get("values", {})),
     )
 
 
@@ -96,6 +98,11 @@ class Manifest:
         )
         inputs = {_relative(str(p), project): file_digest(p) for p in named}
         inputs |= portable(every, project)["files"]
+        # values.csv is read value by value (recorded as `values`), and listed here whole.
+        for loaded in years_with_data(project.data_dir):
+            if loaded <= year:
+                path = year_folder(project.data_dir, loaded) / VALUES_FILE
+                inputs[_relative(str(path), project)] = file_digest(path)
         published = {fmt: path.name for fmt, path in outputs.items()}
         files = [*published.values(), "figures.csv", "figures.html"]
         return cls(
@@ -199,7 +206,11 @@ def up_to_date(
             given = parameters(project, year.label)
             if notebook["key"] != notebook_key(project, notebook["chapter"], given):
                 return None
-        if not reads_unchanged(local(record["reads"], project)):
+        reads = local(record["reads"], project)
+        book = load_workbook(project.data_dir, year) if reads.values else None
+        if book is not None and book.problems.errors:
+            return None  # the build says what is wrong
+        if not reads_unchanged(reads, book):
             return None
         folder = project.year_output_dir(year)
         for name, expected in record["outputs"].items():

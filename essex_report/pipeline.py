@@ -25,6 +25,7 @@ from pathlib import Path
 
 from essex_report import interrupt
 from essex_report.cache import Cache
+from essex_report.data.checks import typed_figures
 from essex_report.data.files import Reads, recording
 from essex_report.data.load import load_workbook
 from essex_report.data.model import Workbook
@@ -209,7 +210,7 @@ class YearPlan:
         book, year, staging = self.book, self.year, self.staging
         warnings = [str(p) for p in book.problems.warnings]
         with self.timed("stitch"):
-            stitched = stitch(project, [run.output for run in self.runs])
+            stitched = stitch(project, [run.output for run in self.runs], book, year)
             raise_for(unprinted_words(book, year, stitched.printed))
             warnings += [str(p) for p in unprinted_values(book, year, stitched.registered())]
             rows = write_register(project, book, year, stitched, staging)
@@ -260,7 +261,8 @@ def run_all(project: Project, plans: list[YearPlan], options: Options, cache: Ca
     notebook fails is stopped with its error, and the others go on."""
     runs: list[execute.Run] = []
     for plan in plans:
-        plan.runs = execute.plan(project, plan.year, plan.staging / "notebooks", cache)
+        into = plan.staging / "notebooks"
+        plan.runs = execute.plan(project, plan.year, into, cache, plan.book)
         runs += plan.runs
     by_year = {plan.year: plan for plan in plans}
     timeout = options.cell_timeout or project.config.cell_timeout
@@ -300,12 +302,19 @@ def load(project: Project, year: FinancialYear) -> Workbook:
     return book
 
 
-def stitch(project: Project, executed: list[Path]) -> Stitched:
-    """The document stage: the executed notebooks as one document, in the chapters' order."""
+def stitch(project: Project, executed: list[Path], book: Workbook, year: FinancialYear) -> Stitched:
+    """The document stage: the executed notebooks as one document, in the chapters' order;
+    no figure of the year typed in a Markdown cell (checked against the data as it is now,
+    whether the notebook ran now or was reused)."""
     stitched = Stitched()
     defaults = {k: v for k, v in project.config.execute.items() if k != "ipynb-filters"}
     for chapter, path in zip(project.config.chapters, executed, strict=True):
         stitch_notebook(read_notebook(path, chapter), Chapter(chapter, ASSETS, defaults), stitched)
+    for where, text in stitched.written:
+        typed = typed_figures(text, book.data(year), None, book.catalogue)
+        if typed:  # said as the notebook's engine says it (run/execute.py)
+            detail = f"cell {where.cell}: {typed[0]}"
+            raise NotebookError(where.notebook, detail, f"{where.notebook}: {detail}")
     return stitched
 
 
@@ -385,7 +394,7 @@ def validate_year(project: Project, book: Workbook, year: FinancialYear) -> list
         into = Path(work) / "notebooks"
         try:
             executed = execute.run_notebooks(project, year, into, None, project.config.cell_timeout)
-            stitched = stitch(project, executed)
+            stitched = stitch(project, executed, book, year)
         except NotebookError as error:
             return [Problem(error.notebook, error.detail, reason=Reason.NOTEBOOK)]
     return unprinted_words(book, year, stitched.printed) + unprinted_values(

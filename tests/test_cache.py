@@ -89,6 +89,28 @@ def test_a_changed_value_reruns_what_read_it_and_changes_the_report(home):
 
 
 @pytest.mark.e2e
+def test_a_value_another_year_does_not_read_leaves_that_year_alone(home):
+    """2020/21 compares with 2019/20 only for the figures both years have: a 2019/20 figure
+    2020/21 never prints changes nothing there, and runs only what read it in 2019/20."""
+    build(home, year="2020/21")
+    values = home / "data" / "2019-20" / "values.csv"
+    before = values.read_text(encoding="utf-8")
+    later = (home / "data" / "2020-21" / "values.csv").read_text(encoding="utf-8")
+    ours = [line for line in before.splitlines()[1:] if line.split(",")[0] not in later]
+    row = next(line for line in ours if line.split(",")[0] == "broadband_premises_enabled")
+    cells = row.split(",")
+    changed = ",".join([*cells[:2], str(int(cells[2]) + 1), *cells[3:]])
+    try:
+        values.write_text(before.replace(row, changed), "utf-8")
+        assert "2020/21: up to date" in build(home, year="2020/21").stdout
+        build(home)
+        assert {"contact", "introduction"}.isdisjoint(ran(home)) and "render" in ran(home)
+    finally:
+        values.write_text(before, "utf-8")
+    build(home)
+
+
+@pytest.mark.e2e
 def test_a_changed_notebook_cell_reruns_that_notebook_only(home):
     import nbformat
 
@@ -235,3 +257,26 @@ def test_the_slow_import_is_deferred_until_it_is_used():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["_StandIn", "True", "False", "module"], result.stderr
     assert SLOW == "rfc3987_syntax" and callable(defer_slow_imports)
+
+
+def test_what_a_notebook_reads_of_the_values_is_noted_value_by_value(good_data):
+    from essex_report.data.files import loading, recording
+    from essex_report.data.load import load_workbook, values_unchanged
+    from essex_report.years import parse_year
+
+    year = parse_year(YEAR)
+    with recording() as reads:
+        book = load_workbook(good_data, year)  # loading reads everything: not noted
+        assert reads.values == {}
+        book.data(year).get("spend_total")
+        book.data(year).get("no_such_figure")
+        with loading():
+            list(book.data(year).values)
+    assert set(reads.values) == {"2019-20|value|spend_total|", "2019-20|value|no_such_figure|"}
+    assert values_unchanged(reads.values, book)
+    with recording() as everything:
+        list(book.data(year).values.items())
+    assert set(everything.values) == {"2019-20|value|*"}
+    values = good_data / "2019-20" / "values.csv"
+    values.write_text(values.read_text().replace("spend_total,,2.1,", "spend_total,,2.2,"))
+    assert not values_unchanged(reads.values, load_workbook(good_data, year))

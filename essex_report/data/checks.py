@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from essex_report.data import schema
 from essex_report.data.derive import COMPARABLE_BASES
+from essex_report.data.files import loading
 from essex_report.data.formatting import PLAIN_UNITS, SCALE, format_value
 from essex_report.data.model import Catalogue, Framework, Value, Workbook, YearData
 from essex_report.data.money import check_relations
@@ -273,8 +274,12 @@ def typed_figures(
     cat: Catalogue,
 ) -> list[str]:
     """A message for every number typed in `text` that equals one of the year's values
-    (narrative files and notebook Markdown cells alike)."""
-    index = _figure_index(data, cat) if index is None else index
+    (narrative files and notebook Markdown cells alike). Not a read of the values a notebook
+    prints (files.recording): the build checks every Markdown cell again against the data
+    it has, so a cached notebook cannot hide a figure typed in it."""
+    if index is None:
+        with loading():
+            index = _figure_index(data, cat)
     found = []
     for literal in literal_numbers(text):
         matches = index.get((literal.kind, literal.amount))

@@ -26,14 +26,20 @@ MISSING = "the file is missing"
 
 @dataclass
 class Reads:
-    """What loading read: each file's bytes by digest, each folder's listing, by path. A
-    notebook's cached run is used again only while everything it read is unchanged."""
+    """What a process read of the data: each file's bytes by digest and each folder's listing,
+    by path, and each value by its year, indicator and breakdown (model.Values). A notebook's
+    cached run is used again only while everything it read is unchanged."""
 
     files: dict[str, str] = field(default_factory=dict)
     listings: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)  # model.value_key -> fingerprint
 
     def to_json(self) -> dict[str, dict[str, str]]:
-        return {"files": dict(self.files), "listings": dict(self.listings)}
+        return {
+            "files": dict(self.files),
+            "listings": dict(self.listings),
+            "values": dict(self.values),
+        }
 
     @classmethod
     def from_json(cls, record: object) -> Reads:
@@ -43,14 +49,19 @@ class Reads:
         files, listings = record.get("files"), record.get("listings")
         if not isinstance(files, dict) or not isinstance(listings, dict):
             raise ValueError("reads need files and listings")
+        values = record.get("values", {})
+        if not isinstance(values, dict):
+            raise ValueError("reads' values must be an object")
         return cls(
             {str(k): str(v) for k, v in files.items()},
             {str(k): str(v) for k, v in listings.items()},
+            {str(k): str(v) for k, v in values.items()},
         )
 
     def merge(self, other: Reads) -> None:
         self.files.update(other.files)
         self.listings.update(other.listings)
+        self.values.update(other.values)
 
 
 _recorders: list[Reads] = []
@@ -69,6 +80,30 @@ def recording() -> Iterator[Reads]:
 
 def listing_digest(names: list[str]) -> str:
     return hashlib.sha256("\n".join(sorted(names)).encode("utf-8")).hexdigest()
+
+
+_loading: list[bool] = []  # values are not noted while a workbook is loaded (load.py)
+
+
+def recording_now() -> bool:
+    """Whether a value read now is noted: something is recording, and it is not the loading
+    (which reads every value to derive and check; a notebook reads what it prints)."""
+    return bool(_recorders) and not _loading
+
+
+@contextmanager
+def loading() -> Iterator[None]:
+    _loading.append(True)
+    try:
+        yield
+    finally:
+        _loading.pop()
+
+
+def record_value(key: str, fingerprint: str) -> None:
+    """A value (or all of a year's) as a notebook read it (model.Values)."""
+    for reads in _recorders:
+        reads.values.setdefault(key, fingerprint)
 
 
 def record_listing(key: str, names: list[str]) -> None:
@@ -118,13 +153,17 @@ def _refused(path: Path, root: Path | None) -> str | None:
     return None
 
 
-def read_text(path: Path, problems: Problems, root: Path | None = None) -> str | None:
+def read_text(
+    path: Path, problems: Problems, root: Path | None = None, note_file: bool = True
+) -> str | None:
     """A file's text as UTF-8 (a byte-order mark and Windows line endings are accepted).
 
-    `root` is the data folder the file must stay inside (symbolic links included).
+    `root` is the data folder the file must stay inside (symbolic links included). `note_file`:
+    whether recording() notes the file (values.csv is noted value by value instead).
     """
     refusal = _refused(path, root)
-    for reads in _recorders:  # what it is now: a missing file that appears changes the load
+    recorders = _recorders if note_file else []
+    for reads in recorders:  # what it is now: a missing file that appears changes the load
         reads.files[str(path)] = "absent" if refusal == MISSING else "refused"
     if refusal:
         problems.add(shown(path), refusal, Reason.UNREADABLE)
@@ -135,7 +174,7 @@ def read_text(path: Path, problems: Problems, root: Path | None = None) -> str |
         reason = error.strerror or os.strerror(error.errno or 0)
         problems.add(shown(path), f"cannot be read: {reason}", Reason.UNREADABLE)
         return None
-    for reads in _recorders:
+    for reads in recorders:
         reads.files[str(path)] = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8-sig")
@@ -252,10 +291,14 @@ def _header_problems(file: str, header: list[str], table: schema.Table) -> list[
 
 
 def read_table(
-    path: Path, table: schema.Table, problems: Problems, root: Path | None = None
+    path: Path,
+    table: schema.Table,
+    problems: Problems,
+    root: Path | None = None,
+    note_file: bool = True,
 ) -> list[Row]:
     """Rows of a CSV file checked against its table schema; problems are appended."""
-    text = read_text(path, problems, root)
+    text = read_text(path, problems, root, note_file)
     if text is None:
         return []
     file = shown(path)

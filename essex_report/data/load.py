@@ -19,12 +19,13 @@ from essex_report.data.files import (
     VALUES_FILE,
     Reads,
     listing_digest,
+    loading,
     read_table,
     read_text,
     record_listing,
     year_folder,
 )
-from essex_report.data.model import Catalogue, Value, Workbook, YearData
+from essex_report.data.model import Catalogue, Value, Values, Workbook, YearData
 from essex_report.data.narrative import Narrative, parse_narrative
 from essex_report.errors import Problems, Reason, shown
 from essex_report.fingerprint import file_digest
@@ -33,8 +34,10 @@ from essex_report.years import FinancialYear, parse_year
 
 def load_workbook(data_dir: Path, only: FinancialYear | None = None) -> Workbook:
     """Load, derive, check: the workbook with every problem found (values of all years,
-    narrative of `only` or of all)."""
-    return check(derive(load(data_dir, only)))
+    narrative of `only` or of all). Loading reads every value; only what is read of them
+    afterwards is noted as what a notebook read (files.recording)."""
+    with loading():
+        return check(derive(load(data_dir, only)))
 
 
 def load(data_dir: Path, only: FinancialYear | None = None) -> Workbook:
@@ -85,7 +88,9 @@ def load_values(
 ) -> YearData:
     path = year_folder(data_dir, year) / VALUES_FILE
     before = len(problems)
-    rows = read_table(path, schema.VALUES, problems, root=data_dir)
+    # Recorded value by value as it is read (model.Values), not as a file: a notebook that
+    # did not read the value that changed is not run again.
+    rows = read_table(path, schema.VALUES, problems, root=data_dir, note_file=False)
     file = shown(path)
     data = YearData(year, readable=len(problems) == before or bool(rows))
     for row in rows:
@@ -229,8 +234,11 @@ def years_listing(data_dir: Path, only: FinancialYear | None) -> str:
     return f"years:{only.slug if only else '*'}:{data_dir}"
 
 
-def reads_unchanged(reads: Reads) -> bool:
-    """Whether every file and folder a load read (files.recording) is as it was then."""
+def reads_unchanged(reads: Reads, book: Workbook | None = None) -> bool:
+    """Whether every file, folder and value a process read (files.recording) is as it was
+    then. Values are compared with `book`, loaded now (the years up to the one it is for)."""
+    if reads.values and (book is None or not values_unchanged(reads.values, book)):
+        return False
     for path, recorded in reads.files.items():
         if file_digest(Path(path)) != recorded:
             return False
@@ -247,5 +255,20 @@ def reads_unchanged(reads: Reads) -> bool:
         else:
             return False
         if listing_digest(names) != recorded:
+            return False
+    return True
+
+
+def values_unchanged(recorded: dict[str, str], book: Workbook) -> bool:
+    for key, fingerprint in recorded.items():
+        slug, kind, *rest = key.split("|")
+        year = parse_year(slug)
+        if year not in book.years and book.years and year > max(book.years):
+            return False  # a year after the one loaded: not what this build is about
+        data = book.data(year)
+        values = data.targets if kind == "target" else data.values
+        if not isinstance(values, Values):
+            return False
+        if values.fingerprint(tuple(rest)) != fingerprint:
             return False
     return True

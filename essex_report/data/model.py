@@ -3,12 +3,16 @@ holds them with every problem found on the way."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from essex_report.data import schema
+from essex_report.data.files import record_value, recording_now
 from essex_report.errors import Problems
 from essex_report.years import FinancialYear
 
@@ -180,6 +184,76 @@ class Catalogue:
         return next((b for b in self.breaks.get(indicator, []) if earlier < b.year <= later), None)
 
 
+def fingerprint(value: Value | None) -> str:
+    """What a notebook could print of a value: every field but where its row is."""
+    if value is None:
+        return "absent"
+    fields = dataclasses.asdict(value)
+    fields.pop("file"), fields.pop("line")
+    return hashlib.sha256(repr(sorted(fields.items())).encode("utf-8")).hexdigest()
+
+
+class Values(dict[tuple[str, str], Value]):
+    """A year's values by (indicator, breakdown). While files.recording() is on (a notebook
+    runs), every value read is noted with its fingerprint, and a read of the whole (iterating,
+    counting) notes the whole year: a notebook's cached run is used again only while what it
+    read is unchanged, so a value no notebook read changes nothing that is reused."""
+
+    def __init__(self, year: FinancialYear, kind: str = "value", items: Any = ()) -> None:
+        super().__init__(items)
+        self.year, self.kind = year, kind
+
+    def key(self, key: tuple[str, ...]) -> str:
+        return "|".join((self.year.slug, self.kind, *key))
+
+    def fingerprint(self, key: tuple[str, ...]) -> str:
+        if key == ("*",):
+            return hashlib.sha256(
+                repr(sorted((k, fingerprint(v)) for k, v in dict.items(self))).encode("utf-8")
+            ).hexdigest()
+        return fingerprint(dict.get(self, (key[0], key[1])) if len(key) == 2 else None)
+
+    def _one(self, key: object) -> None:
+        if recording_now() and isinstance(key, tuple) and len(key) == 2:
+            record_value(self.key(key), self.fingerprint(key))
+
+    def _all(self) -> None:
+        if recording_now():
+            record_value(self.key(("*",)), self.fingerprint(("*",)))
+
+    def get(self, key: tuple[str, str], default: Any = None) -> Any:
+        self._one(key)
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key: tuple[str, str]) -> Value:
+        self._one(key)
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key: object) -> bool:
+        self._one(key)
+        return dict.__contains__(self, key)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        self._all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._all()
+        return dict.__len__(self)
+
+    def keys(self) -> Any:
+        self._all()
+        return dict.keys(self)
+
+    def values(self) -> Any:
+        self._all()
+        return dict.values(self)
+
+    def items(self) -> Any:
+        self._all()
+        return dict.items(self)
+
+
 @dataclass
 class YearData:
     year: FinancialYear
@@ -195,6 +269,13 @@ class YearData:
     # Target rows (basis `target`), which may stand beside the figure of the same indicator;
     # a target without a figure is in `values` too, as the figure the year prints.
     targets: dict[tuple[str, str], Value] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Every year's values are Values, whoever built the year (load, derive, a test).
+        if not isinstance(self.values, Values):
+            self.values = Values(self.year, "value", self.values)
+        if not isinstance(self.targets, Values):
+            self.targets = Values(self.year, "target", self.targets)
 
     def get(self, indicator: str, breakdown: str = "") -> Value | None:
         return self.values.get((indicator, breakdown))

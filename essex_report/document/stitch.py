@@ -51,6 +51,9 @@ class Stitched:
     printed: set[tuple[str, int]] = field(default_factory=set)  # narrative (file, line)
     images: dict[str, bytes] = field(default_factory=dict)  # relative path -> file bytes
     path: list[str] = field(default_factory=list)  # the headings above the current point
+    # Each Markdown cell as its author wrote it, with where it is: the build checks them
+    # against the data it has (a notebook reused from the cache was checked against older).
+    written: list[tuple[Where, str]] = field(default_factory=list)
 
     def add(self, markdown: str, figures: Iterable[Printed] = ()) -> None:
         """Append Markdown and register its figures under the headings they appear beneath."""
@@ -143,6 +146,7 @@ def _markdown_cell(cell: NotebookNode, where: Where, into: Stitched) -> None:
         into.add(source(cell))
         return
     payload = _payload(recorded.get("payload"), where)
+    into.written.append((where, str(recorded.get("source", ""))))
     into.add(source(cell), payload.figures)
 
 

@@ -11,15 +11,16 @@ from essex_report.notebook.parts import Part
 def printable_values(report: Figures) -> list[Value]:
     """Every value the year's report can print: the year's own, and the earlier years' a
     change or a trend compares them with (same indicator and breakdown)."""
-    keys = set(report.data.values)
+    own = list(report.data.values.values())
+    keys = [(v.indicator, v.breakdown) for v in own]
     earlier = [
         value
         for year in sorted(report.book.years)
         if year < report.year
-        for key, value in report.book.data(year).values.items()
-        if key in keys
+        for key in keys  # each asked for: an earlier year's other values are not read
+        if (value := report.book.data(year).values.get(key)) is not None
     ]
-    return [*report.data.values.values(), *earlier]
+    return [*own, *earlier]
 
 
 def cited(report: Figures) -> list[Source]:

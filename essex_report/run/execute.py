@@ -19,6 +19,7 @@ from essex_report import interrupt
 from essex_report.cache import Cache
 from essex_report.data.files import Reads
 from essex_report.data.load import reads_unchanged
+from essex_report.data.model import Workbook
 from essex_report.errors import NotebookError, shown
 from essex_report.fingerprint import digest
 from essex_report.project import Project
@@ -50,8 +51,15 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def plan(project: Project, year: FinancialYear, into: Path, cache: Cache) -> list[Run]:
-    """Every chapter of the year, each reused from the cache when nothing it read changed."""
+def plan(
+    project: Project,
+    year: FinancialYear,
+    into: Path,
+    cache: Cache,
+    book: Workbook | None = None,
+) -> list[Run]:
+    """Every chapter of the year, each reused from the cache when nothing it read changed
+    (`book`: the year's data as it is now, to compare the values it read with)."""
     into.mkdir(parents=True, exist_ok=True)
     runs = []
     for chapter in project.config.chapters:
@@ -63,7 +71,7 @@ def plan(project: Project, year: FinancialYear, into: Path, cache: Cache) -> lis
                 reads = Reads.from_json(entry.meta.get("reads"))
             except ValueError:
                 continue
-            if "notebook.ipynb" in entry.files and reads_unchanged(reads):
+            if "notebook.ipynb" in entry.files and reads_unchanged(reads, book):
                 shutil.copyfile(entry.files["notebook.ipynb"], output)
                 run.cached, run.reads = True, reads
                 break
