@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from essex_report import interrupt
@@ -34,7 +33,7 @@ from essex_report.document.completeness import unprinted_values, unprinted_words
 from essex_report.document.stitch import Chapter, Stitched, stitch_notebook, write_document
 from essex_report.errors import NotebookError, Problem, Reason, ReportError, raise_for
 from essex_report.fingerprint import digest, file_digest
-from essex_report.manifest import Manifest, read_manifest, today, up_to_date
+from essex_report.manifest import Manifest, read_manifest, up_to_date
 from essex_report.project import Project
 from essex_report.publish.folder import (
     build_folder,
@@ -47,7 +46,7 @@ from essex_report.publish.swap import failed_dir, forget_failed, recover, swap_i
 from essex_report.publish.verify import check_outputs
 from essex_report.render.base import Renderer, render_folder, render_inputs
 from essex_report.render.select import render
-from essex_report.render.webpage import page_style
+from essex_report.render.webpage import finish_tables, page_style
 from essex_report.run import execute
 from essex_report.run.cluster import execute_on
 from essex_report.run.reader import read_notebook
@@ -214,12 +213,10 @@ class YearPlan:
             raise_for(unprinted_words(book, year, stitched.printed))
             warnings += [str(p) for p in unprinted_values(book, year, stitched.registered())]
             rows = write_register(project, book, year, stitched, staging)
-        stitched.add(front.colophon(project.config, renderer.name))
-        published = front.foreword_date(book, year)
-        when = date.fromisoformat(today(project))
-        matter = front.front_matter(project.config, year, renderer.name, published, when)
-        build_date = when.isoformat() if published is None else None
-        created = front.created(published, year, project.source_date)
+        edition = front.edition(project.config, book, year)
+        bookend(stitched, edition, staging / front.REGISTER_CSV)
+        matter = front.front_matter(project.config, edition)
+        created = front.created(edition.published, year, project.source_date)
         options.say(year, "rendering", renderer.name)
         with self.timed("render"):
             outputs, render_key, cached = render_into(
@@ -232,7 +229,7 @@ class YearPlan:
         ran = [r.chapter for r in self.runs if not r.cached] + ([] if cached else ["render"])
         manifest = Manifest.make(
             project, year, renderer, options.formats, self.runs, self.reads, render_key,
-            cached, outputs, staging, self.timings, build_date,
+            cached, outputs, staging, self.timings, None,  # no build date is printed
         )  # fmt: skip
         manifest.write(staging)
         interrupt.check()
@@ -323,17 +320,26 @@ def write_register(
 ) -> list[register.Row]:
     """figures.csv and figures.html: every figure printed, where, and its source."""
     rows = register.merge(stitched.entries)
-    (into / "figures.csv").write_text(register.to_csv(rows), encoding="utf-8")
-    titles = {i: s.title for i, s in book.catalogue.sources.items()}
+    sources = book.catalogue.sources
+    (into / front.REGISTER_CSV).write_text(register.to_csv(rows, sources), encoding="utf-8")
     page = register.to_html(
         rows,
-        f"{project.config.title} {year}",
-        titles,
+        front.edition(project.config, book, year).title,
+        sources,
         page_style(project.config.style_file("html", "css"), project.brand),
         project.brand.name,
     )
-    (into / "figures.html").write_text(page, encoding="utf-8")
+    (into / "figures.html").write_text(finish_tables(page), encoding="utf-8")
     return rows
+
+
+def bookend(stitched: Stitched, edition: front.Edition, register_csv: Path) -> None:
+    """A draft's notice first; the colophon last, with the register attached to the PDF
+    (a copy beside the document, where the renderer reads it)."""
+    attached = f"{ASSETS}/{register_csv.name}"
+    stitched.images[attached] = register_csv.read_bytes()
+    stitched.markdown.insert(0, front.opening(edition))
+    stitched.add(front.colophon(edition, attached))
 
 
 def render_into(

@@ -76,3 +76,101 @@ def read_pdf(path: Path) -> Pdf:
 def numbered(text: str, kind: str) -> list[int]:
     """The numbers of the PDF's "Table 3:" (or "Figure 3:") captions, in order."""
     return [int(n) for n in re.findall(rf"\b{kind}\s(\d+):", text)]
+
+
+def structure(path: Path) -> list[tuple[str, str]]:
+    """The PDF's structure elements, in reading order: (tag, title), tags without the slash
+    ("H2", "TH"); the title is a heading's text (its /T)."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "get") and node.get("/S") is not None:
+            found.append((str(node["/S"]).lstrip("/"), str(node.get("/T", ""))))
+            if node.get("/K") is not None:
+                walk(node["/K"])
+
+    root = PdfReader(path).trailer["/Root"]["/StructTreeRoot"]
+    walk(root["/K"])
+    return found
+
+
+def table_rows(path: Path) -> list[list[tuple[str, str]]]:
+    """Each table body row of the PDF as (tag, scope) per cell: ("TH", "/Row"), ("TD", "")."""
+    rows: list[list[tuple[str, str]]] = []
+
+    def cells(node) -> list:
+        kids = node.get("/K")
+        kids = kids.get_object() if kids is not None else []
+        items = kids if isinstance(kids, list) else [kids]
+        return [k.get_object() for k in items if hasattr(k.get_object(), "get")]
+
+    def scope(cell) -> str:
+        attributes = cell.get("/A")
+        owned = attributes if isinstance(attributes, list) else [attributes]
+        return next((str(a.get("/Scope", "")) for a in owned if a and a.get("/O") == "/Table"), "")
+
+    def walk(node) -> None:
+        node = node.get_object()
+        for child in cells(node):
+            if child.get("/S") == "/TBody":
+                for row in cells(child):
+                    rows.append([(str(c["/S"]).lstrip("/"), scope(c)) for c in cells(row)])
+            elif child.get("/S") is not None:
+                walk(child)
+
+    walk(PdfReader(path).trailer["/Root"]["/StructTreeRoot"])
+    return rows
+
+
+def page_text_by_kind(path: Path, index: int) -> tuple[str, str]:
+    """A page's text that a reader is given (tagged content) and the text marked as an
+    artifact (running heads, page furniture), whitespace squeezed."""
+    reader = PdfReader(path)
+    stack: list[str] = []
+    content: list[str] = []
+    artifacts: list[str] = []
+
+    def before(operator, operands, cm, tm) -> None:
+        if operator in (b"BDC", b"BMC"):
+            stack.append(str(operands[0]))
+        elif operator == b"EMC" and stack:
+            stack.pop()
+
+    def text(words, cm, tm, font, size) -> None:
+        (artifacts if "/Artifact" in stack else content).append(words)
+
+    reader.pages[index].extract_text(visitor_operand_before=before, visitor_text=text)
+    return squeeze(" ".join(content)), squeeze(" ".join(artifacts))
+
+
+def _collect(runs: list[tuple[float, str]]):
+    """A text visitor that appends (baseline on the page, text) of every run to `runs`."""
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            runs.append((tm[5] * cm[3] + cm[5], text.strip()))
+
+    return visit
+
+
+def page_fill(path: Path, margin: float = 56.7) -> list[tuple[float, str]]:
+    """Each page's fill (how far down its body text runs, 0 to 1, between the top and bottom
+    margins) and its first line of body text (below the running head)."""
+    reader = PdfReader(path)
+    height = float(reader.pages[0].mediabox.height)
+    found = []
+    for page in reader.pages:
+        runs: list[tuple[float, str]] = []
+        page.extract_text(visitor_text=_collect(runs))
+        body = [(y, t) for y, t in runs if margin + 2 < y < height - margin - 6]
+        if not body:
+            found.append((0.0, ""))
+            continue
+        lowest = min(y for y, _ in body)
+        first = max(body, key=lambda run: run[0])[1]
+        found.append(((height - margin - lowest) / (height - 2 * margin), first))
+    return found

@@ -82,8 +82,8 @@ def test_every_chart_has_alt_text_with_its_numbers_and_a_table(html):
     assert "£154m" in spending and "£81m" in spending
     funding = next(a for a in alts if "36.7%" in a)
     assert "9.8%" in funding
-    # the same numbers as a table right after the chart
-    assert re.search(r"funded by council\s+tax</th>\s*<td[^>]*>36.7%</td>", html)
+    # the same numbers as a table, in the chart's figure
+    assert re.search(r"Council\s+tax</th>\s*<td[^>]*>36.7%</td>", html)
 
 
 def test_pdf_is_tagged_and_titled(built):
@@ -111,10 +111,11 @@ def test_no_traces_of_the_machinery(html, pdf_text):
         assert "{{" not in text and "Traceback" not in text
 
 
-def test_the_renderer_is_named(html):
-    from essex_report.render.builtin import BuiltinRenderer
-
-    assert f"rendered by {BuiltinRenderer().name}." in visible_text(html)
+def test_the_colophon_says_who_published_the_report_and_when(html):
+    footer = re.search(r'<footer class="colophon">(.*?)</footer>', html, re.S)[1]
+    assert visible_text(f"<body>{footer}</body>") == (
+        "Published by Essex County Council, October 2020."
+    )
 
 
 # At least forty figures the published Annual Report 2019/20 prints, as it prints them
@@ -253,15 +254,24 @@ def test_the_register_is_published_beside_the_report_as_a_web_page(built, html):
     assert 'href="figures.html"' in html and 'href="figures.csv"' in html
 
 
-def test_tables_say_the_basis_in_a_word_and_the_register_keeps_the_notes(built, html):
-    """The editorial note of a figure (a qualifier as published, a date) is for reviewers:
-    it is in the register, not in the report's Basis column."""
+def test_tables_add_what_the_words_do_not_and_the_register_keeps_the_notes(built, html):
+    """No table repeats the figures its section's words print: a table of the change on the
+    previous year where there is one, in plain words; no "Basis" column, no "(reported)"; the
+    editorial note of a figure (a qualifier as published, a date) is for reviewers, in the
+    register's spreadsheet, not the report or the public register page."""
     text = visible_text(html)
-    assert "Running total (" not in text and "Target (" not in text
+    assert "Figures for priority" not in text and "Basis" not in text and "(reported)" not in text
+    assert "not available" not in text  # every change printed is one the data has
+    assert "Aim 4 Priority 2: change since 2018/19" in text
+    assert re.search(r"Council apprentices\s*147\s*229\s*Up 82 \(55.8%\): better", text)
     rows = {
         r["indicator"]: r for r in csv.DictReader((built / "figures.csv").open(encoding="utf-8"))
     }
     assert rows["savings_four_years"]["note"].startswith("no qualifier; total for the last four")
+    assert rows["spend_total"]["source_title"] == "Essex County Council Annual Report 2019/20"
+    page = visible_text((built / "figures.html").read_text(encoding="utf-8"))
+    assert "no qualifier" not in page and "004_b7f5c0302c5152d4.txt" not in page
+    assert "spend_total" not in page
 
 
 def test_the_executed_notebooks_read_as_the_chapters_the_report_prints(built, html):

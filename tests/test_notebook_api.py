@@ -52,13 +52,23 @@ def test_a_name_not_in_the_data_is_a_one_line_error(report):
         report.narrative("resource.md")
 
 
-def test_a_table_compares_with_the_previous_year_on_the_same_basis(report):
+def test_a_table_gives_the_figures_and_changes_compare_with_the_previous_year(report):
     part = report.table(["broadband_premises_enabled", "spend_total"], "Figures, 2019/20")
     assert part.kind == "table" and part.markdown.endswith("\n: Figures, 2019/20\n")
+    assert part.markdown.startswith("| Figure | 2019/20 |")  # no "Basis", no change column
+    assert [f.text for f in part.figures] == ["14,975", "£2.1bn"]
+    compared = report.change_table(["broadband_premises_enabled", "spend_total"], "Since 2018/19")
+    assert compared.markdown.startswith("| Figure | 2018/19 | 2019/20 | Change | Direction |")
+    rows = [r for r in compared.markdown.splitlines() if r.startswith("| Premises")]
     # the change in per cent with the precision of the figures compared (whole numbers)
-    assert "\\+2,975 (\\+25%), better (from 12,000)" in part.markdown
-    assert [f.text for f in part.figures] == ["14,975", "12,000", "+2,975 (+25%)", "£2.1bn"]
-    assert part.figures[2].measure == "change" and part.figures[2].basis == "derived"
+    assert rows == [
+        "| Premises enabled to access superfast broadband | 12,000 | 14,975 | "
+        "\\+2,975 (\\+25%) | better |"
+    ]
+    assert "Total spending" not in compared.markdown  # no 2018/19 figure: no row at all
+    assert [f.text for f in compared.figures] == ["12,000", "14,975", "+2,975 (+25%)"]
+    assert compared.figures[2].measure == "change" and compared.figures[2].basis == "derived"
+    assert not report.change_table(["spend_total"], "Nothing to compare")
 
 
 def test_one_bar_is_not_a_chart_but_a_table(report):
@@ -110,6 +120,12 @@ def test_key_figures_are_tiles_of_the_first_figure_of_each_bullet(report):
     assert not report.key_figures("contact.md")  # no such file this year: no tiles
 
 
+def test_a_key_figure_keeps_the_qualifier_its_data_gives():
+    tiles = open_year("2019/20").key_figures("at-a-glance/aim-2.md").markdown
+    assert "[[circa]{.qualifier} 3,500]{.number}" in tiles
+    assert "[[over]{.qualifier} 250]{.number}" in tiles
+
+
 def test_the_api_s_pieces_compose_without_a_class_chain(good_data):
     """Year composes the modules; each can be used on its own with the year's figures."""
     from essex_report.data.load import load_workbook
@@ -127,3 +143,83 @@ def test_the_api_s_pieces_compose_without_a_class_chain(good_data):
     assert funding.shares_chart(figures, "funding_lines_total", "Funding", "Source")
     assert "Annual Report 2019/20" in sources.sources_list(figures).markdown
     assert not issubclass(YearClass, Figures)  # composed, not inherited
+
+
+def test_captions_and_labels_say_each_phrase_once():
+    """Labels keep what tells them apart; a caption names its subject and year once."""
+    from essex_report.notebook.charting import shared_start
+
+    assert shared_start(
+        ["Share of spending funded by council tax", "Share of spending funded by business rates"]
+    ) == ("Share of spending funded by", ["Council tax", "Business rates"])
+    assert shared_start(["Day-to-day spending on services", "Capital investment"]) == (
+        "",
+        ["Day-to-day spending on services", "Capital investment"],
+    )
+    assert shared_start(["Spending on adults", "Spending on children"])[0] == "Spending on"
+    assert shared_start(["Total spending", "Total"]) == ("", ["Total spending", "Total"])
+    report = open_year("2019/20")
+    chart, data = report.breakdown_chart(
+        ["participation_learning_2018_leavers", "participation_learning_2019_leavers"]
+    )
+    assert chart.caption == "Participation in learning"  # not "..., 2018 ... and ..., 2019"
+    assert data.markdown.startswith("| Area | 2018 Year 11 leavers | 2019 Year 11 leavers |")
+    assert chart.alt.count("Participation in learning") == 0
+    trend = open_year("2022/23").trend_chart("capital_investment", least=2)[0]
+    assert trend.caption == "Capital investment (budget), 2017/18 to 2022/23"
+    assert (
+        "(reported)"
+        not in report.bar_chart(["spend_total", "spend_day_to_day"], "x", "y")[0].caption
+    )
+
+
+def test_a_year_without_words_is_a_report_of_its_figures_saying_once_what_it_lacks():
+    report = open_year("2022/23")
+    assert report.figures_only and not open_year("2019/20").figures_only
+    assert not report.unavailable("The foreword")  # said once, in about_figures_only
+    assert "not available in the data" in report.about_figures_only().markdown
+    parts = report.figures_by_theme("performance")
+    assert [p.kind for p in parts] == ["table"]  # no area's words place them: one table
+    assert "Household waste reused, recycled or composted" in parts[0].markdown
+    assert parts[0].caption == "Performance figures, 2022/23"
+
+
+def test_a_figures_report_groups_figures_under_the_aims_whose_words_print_them():
+    """2020/21 has no words; the 2019/20 words of the same framework print the Green Flag
+    awards under Aim 3, so 2020/21's figure goes there, with its change on 2019/20."""
+    from essex_report.notebook.grouping import themes_of_figures
+
+    report = open_year("2020/21")
+    placed = themes_of_figures(report.figures, report.framework)
+    assert placed["green_flag_awards"].id == "aim-3"
+    parts = report.figures_by_theme("performance")
+    headings = [p.markdown for p in parts if p.markdown.startswith("## ")]
+    assert headings == [
+        "## Aim 3 \\- Help create great places to grow up, live and work",
+        "## Other figures",
+    ]
+    compared = next(p for p in parts if "change since 2019/20" in p.caption)
+    assert "| Green Flag awards for country parks | 7 | 7 | No change |" in compared.markdown
+
+
+def test_the_figures_behind_a_section_are_one_click_away_on_the_web_page():
+    """Not a table repeating the words: on the web page only, a folded list of the section's
+    figures under the publications they come from, its toggle named after the section."""
+    report = open_year("2019/20")
+    part = report.figures_here(report.placeholders("performance/skills.md"), "Aim 1 Priority 1")
+    text = part.markdown
+    assert text.startswith("::: {.web-only}\n<details") and text.endswith("</details>\n:::")
+    assert "<summary>The figures of Aim 1 Priority 1 and their sources</summary>" in text
+    assert "From *Essex County Council Annual Report 2019/20*, Essex County Council, " in text
+    assert "- Unemployment of 16\\-17\\-year\\-olds: Essex: 3\\.7% (Aim 1 Priority 1: " in text
+    hostile = report.figures_here(["spend_total"], "<b>x</b> & y").markdown
+    assert "<summary>The figures of &lt;b&gt;x&lt;/b&gt; &amp; y and their sources" in hostile
+    assert not report.figures_here([], "Aim 9")
+
+
+def test_a_year_before_every_framework_says_so_once_and_has_no_framework_chapter():
+    report = open_year("2016/17")
+    assert report.framework is None and report.figures_only
+    assert report.framework_table() == Parts()  # its heading, with nothing under it, is left out
+    said = report.about_figures_only().markdown
+    assert said.count("No strategic framework in the data applies to 2016/17") == 1

@@ -42,7 +42,8 @@ def test_papermill_runs_every_notebook_for_a_year(name, tmp_path):
     result = run(paths.NOTEBOOKS_DIR / f"{name}.ipynb", output, "2023/24")
     assert result.returncode == 0, result.stderr
     nb = json.loads(output.read_text())
-    assert shown(nb), "the chapter shows nothing"
+    # 2023/24 has figures but no words: its report leaves out the chapters of words alone
+    assert shown(nb) or name in ("achievements", "contact"), "the chapter shows nothing"
     assert not [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert any("injected-parameters" in c["metadata"].get("tags", []) for c in nb["cells"])
     if name == "resources":

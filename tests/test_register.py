@@ -35,3 +35,43 @@ def test_formula_prefixes_are_neutralised():
     text = to_csv(merge([record('=cmd|" /C calc"!A0')]))
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["sections"].startswith("'=")
+
+
+def test_the_public_page_names_sources_and_keeps_notes_and_ids_for_reviewers():
+    """figures.html: each source by its title, publisher, date and section, and no data
+    identifiers or editors' notes; figures.csv keeps both, and names the source too."""
+    from essex_report.data.model import Source
+    from essex_report.document.register import to_html
+
+    seed = "004_b7f5c0302c5152d4.txt"
+    sources = {
+        seed: Source(
+            seed, "Essex County Council Annual Report 2019/20", "Essex County Council",
+            "October 2020", "",
+        ),
+        "https://www.bbc.com/news/x": Source(
+            "https://www.bbc.com/news/x", "BBC News: the budget", "BBC News", "",
+            "https://www.bbc.com/news/x",
+        ),
+    }  # fmt: skip
+    rows = merge(
+        [
+            record("Resources > Our spending", note="no qualifier; 'over the past year'"),
+            record("Resources", indicator="band_d_total", source="https://www.bbc.com/news/x",
+                   source_section="", label="Band D council tax", text="£1,401.12"),
+        ]
+    )  # fmt: skip
+    page = to_html(rows, "Essex County Council Annual Report 2019/20", sources)
+    assert seed not in page and "spend_total" not in page and "no qualifier" not in page
+    assert (
+        "<cite>Essex County Council Annual Report 2019/20</cite> (Essex County Council, "
+        "October 2020), Resources: Our spending"
+    ) in page
+    assert '<a href="https://www.bbc.com/news/x">BBC News: the budget</a> (BBC News)' in page
+    assert "result for the year" in page and ">reported<" not in page
+    assert 'href="figures.csv">figures.csv<' not in page  # links say where they lead
+    table = list(csv.DictReader(io.StringIO(to_csv(rows, sources))))
+    assert table[0]["indicator"] == "spend_total" and table[0]["note"].startswith("no qualifier")
+    assert table[0]["source"] == seed
+    assert table[0]["source_title"] == "Essex County Council Annual Report 2019/20"
+    assert table[1]["source_url"] == "https://www.bbc.com/news/x"

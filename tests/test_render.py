@@ -226,21 +226,40 @@ def test_the_brand_as_typst_sets_the_font_and_prints_the_name_as_written(tmp_pat
     assert fonts and all(f.endswith("Lato-Regular") for f in fonts)
 
 
-def test_the_publication_date_is_the_year_s_else_the_build_date():
-    from datetime import date
-
-    from essex_report.document.front import publication_date
+def test_the_publication_date_is_the_year_s_and_never_the_build_date(real_data):
+    """A year's date comes from its data; a year without one is a draft, in its title and on
+    its cover, and its front matter has no date for a renderer to fill with today's."""
+    from essex_report.data.load import load_workbook
+    from essex_report.document.front import edition, front_matter, publication_date
+    from essex_report.years import parse_year
 
     assert publication_date("October 2020") == {"date": "October 2020", "date-format": "MMMM YYYY"}
     assert publication_date(" 21  October 2020") == {
         "date": "21 October 2020",
         "date-format": "D MMMM YYYY",
     }
-    built = publication_date(None, today=date(2026, 11, 5))
-    assert built == {"date": "5 November 2026", "date-format": "D MMMM YYYY"}
     # Quarto would read "Autumn 2020" as 1 January 2020: refused, saying what to write
     with pytest.raises(ValueError, match=r"'Autumn 2020' is not a date; write a month and year"):
         publication_date("Autumn 2020")
+    book = load_workbook(real_data)
+    config = paths.PROJECT.config
+    published = edition(config, book, parse_year("2019/20"))
+    assert published.title == "Essex County Council Annual Report 2019/20"
+    assert front_matter(config, published)["date"] == "October 2020"
+    draft = edition(config, book, parse_year("2022/23"))  # figures only, no foreword
+    assert draft.draft and draft.figures_only
+    assert draft.title == "Essex County Council Annual Report 2022/23: the figures (draft)"
+    matter = front_matter(config, draft)
+    assert "date" not in matter and matter["description-meta"] == (
+        "Essex County Council figures for 2022/23, a draft."
+    )
+    # a foreword that gives only a date publishes the year's figures
+    foreword = real_data / "2022-23" / "narrative" / "foreword.md"
+    foreword.parent.mkdir(parents=True)
+    foreword.write_text("---\npublished: 21 June 2023\n---\n", encoding="utf-8")
+    dated = edition(config, load_workbook(real_data), parse_year("2022/23"))
+    assert dated.title == "Essex County Council Annual Report 2022/23: the figures"
+    assert dated.published == "21 June 2023" and not dated.draft
 
 
 def test_a_published_date_that_is_not_a_date_names_its_file_and_line(real_data):

@@ -186,3 +186,25 @@ def test_markdown_the_notebook_api_did_not_make_is_refused():
     raw = new_output("display_data", data={"text/markdown": "We spent £668m <script>"})
     with pytest.raises(BuildError, match=r"cell 1 shows Markdown that the notebook API did not"):
         stitched(cell("display(Markdown(text))", raw))
+
+
+def test_headings_with_nothing_under_them_are_left_out():
+    """A chapter (or section) a year has nothing to print for is left out, as a narrative
+    heading with nothing under it is."""
+    from essex_report.document.stitch import without_empty_headings
+
+    parts = [
+        "# About this report", "Words.", "# Foreword", "# Framework", "## Aims", "A table.",
+        "# Achievements", "## Aim 1", "## Aim 2", "# Contact us", "",
+    ]  # fmt: skip
+    assert without_empty_headings(parts) == [
+        "# About this report", "Words.", "# Framework", "## Aims", "A table.",
+    ]  # fmt: skip
+    assert without_empty_headings(["# Title\n\nWords in the same part."]) != []
+
+
+def test_a_heading_s_own_attributes_are_not_its_text():
+    stitched = Stitched()
+    stitched.add("## Aim 1 \\- Growth {.new-page}\n\nWords.", [])
+    stitched.add("### A \\{b\\}", [])
+    assert stitched.path == ["", "Aim 1 - Growth", "A {b}"]

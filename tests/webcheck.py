@@ -6,6 +6,7 @@ figures' columns; the focus indicator's contrast, from the pixels a reader sees.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,5 +149,70 @@ def indicator(browser, path: Path, stops: int = 250) -> dict[str, tuple[int, flo
             )
             found[name] = (changed, box["width"])
         return found
+    finally:
+        page.close()
+
+
+# --- What a screen reader hears: the accessibility tree ---------------------------------------
+
+
+def said(snapshot: str, text: str) -> int:
+    """How many times the accessibility tree's snapshot says `text` (a caption, a figure as
+    printed), as words of its own ("52%" is not heard in "152%"). A row's name (its cells'
+    words, which Playwright prints and a screen reader does not announce) is left out."""
+    row = r"""^(\s*- )'?row "(?:[^"\\]|\\.)*"'?"""
+    lines = [re.sub(row, r"\1row", line) for line in snapshot.splitlines()]
+    pattern = rf"(?<![\w.,£€-]){re.escape(' '.join(text.split()))}(?![\w%]|[.,]\d)"
+    return len(re.findall(pattern, "\n".join(" ".join(line.split()) for line in lines)))
+
+
+@dataclass
+class Heard:
+    """A chart, or a table, as the accessibility tree gives it."""
+
+    caption: str
+    values: list[str]  # the figures of its data table, as printed
+    closed: str  # the tree with the chart's data closed, as a reader first meets it
+    opened: str  # and with its data opened (a table: the same)
+
+
+# The text of each data cell that is one run of words (not a list of items).
+CELLS = """t => [...t.querySelectorAll('tbody td')].filter(td => !td.querySelector('li, p'))
+  .map(td => td.textContent.trim().split(/\\s+/).join(' '))"""
+
+
+def _listen(figure, data, inside: bool) -> str:
+    """The tree of a chart and its data (one tree when the data is inside the figure)."""
+    return figure.aria_snapshot() + ("" if inside else "\n" + data.aria_snapshot())
+
+
+def heard(browser, path: Path) -> tuple[list[Heard], list[Heard]]:
+    """Every chart (figure.chart) and every captioned table of a page, as heard."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    charts, tables = [], []
+    try:
+        page.goto(path.resolve().as_uri())
+        figures = page.locator("figure.chart")
+        for n in range(figures.count()):
+            figure = figures.nth(n)
+            caption = figure.locator("figcaption").inner_text().strip()
+            inside = figure.locator("details")
+            # the chart's data: inside its figure, else (as pages were) right after it
+            data = inside if inside.count() else figure.locator("xpath=following::details[1]")
+            values = data.evaluate(CELLS)
+
+            closed = _listen(figure, data, inside.count() > 0)
+            data.locator("summary").click(timeout=5000)
+            charts.append(Heard(caption, values, closed, _listen(figure, data, inside.count() > 0)))
+        captioned = page.locator("table:has(caption)")
+        for n in range(captioned.count()):
+            table = captioned.nth(n)
+            region = table.locator("xpath=ancestor::div[@role='region']")
+            whole = region if region.count() else table
+            caption = table.locator("caption").inner_text().strip()
+            values = table.evaluate(CELLS)
+            snapshot = whole.aria_snapshot()
+            tables.append(Heard(caption, values, snapshot, snapshot))
+        return charts, tables
     finally:
         page.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from essex_report.charts import style
@@ -19,7 +20,13 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-LABEL_CHARS = 22  # category labels wrap at this many characters
+LABEL_CHARS = 22  # category labels beside the bars wrap at this many characters
+LABELS_BESIDE = 0.36  # labels sit beside the bars when they take no more of the width
+EDGE = 4.0  # points: the least margin at the figure's left
+LINE = 1.25  # line spacing of labels
+DOT = 9.0  # points: a dot's diameter
+# Text on a white ground, so that no gridline runs through it.
+BEHIND = {"facecolor": "white", "edgecolor": "none", "pad": 1.0}
 BAR = 20.0  # points of height per bar
 GAP = 12.0  # points between groups of bars
 PAD = 5.0  # points between a bar's end and its printed value
@@ -98,27 +105,131 @@ def legend_height(series: list[str], left: float) -> float:
     return 18.0 * rows + 6
 
 
+@dataclass(frozen=True)
+class Rows:
+    """Where each category of a horizontal chart sits: its label (beside the bars, or above
+    them when labels are long: the chart keeps its width for the bars), its height and the
+    centre of each series' bar or dot."""
+
+    wrapped: dict[str, str]  # label -> its lines
+    above: bool  # labels above their bars, else beside them
+    left: float  # points left of the plotting area
+    height: float  # points: the plotting area
+    tops: dict[str, float]  # label -> where its row starts
+    centres: dict[tuple[str, str], float]  # (label, series) -> where its bar or dot is
+
+
+def rows(labels: list[str], series: list[str]) -> Rows:
+    """The rows of a horizontal chart: labels beside the bars when the longest, wrapped, takes
+    no more than a third of the chart's width; else each label above its bars."""
+    beside = {label: "\n".join(textwrap.wrap(label, LABEL_CHARS)) or " " for label in labels}
+    widest = max(style.text_width(w, style.LABEL_SIZE) for w in beside.values())
+    above = widest > style.WIDTH * LABELS_BESIDE
+    if above:
+        chars = int((style.WIDTH - 8) / (style.LABEL_SIZE * 0.5))
+        wrapped = {label: "\n".join(textwrap.wrap(label, chars)) or " " for label in labels}
+        left = EDGE
+    else:
+        wrapped, left = beside, widest + 12
+    tops: dict[str, float] = {}
+    centres: dict[tuple[str, str], float] = {}
+    position = GAP / 2
+    for label in labels:
+        lines = wrapped[label].count("\n") + 1
+        tops[label] = position
+        text = lines * style.LABEL_SIZE * LINE
+        bars_top = position + (text + 2 if above else 0.0)
+        height = len(series) * BAR if above else max(len(series) * BAR, text)
+        middle = bars_top + height / 2
+        for place, name in enumerate(series):
+            centres[label, name] = middle + (place - (len(series) - 1) / 2) * BAR
+        position = bars_top + height + GAP
+    return Rows(wrapped, above, left, position - GAP / 2, tops, centres)
+
+
+def _category_labels(ax: Axes, layout: Rows, labels: list[str]) -> None:
+    """The categories: as the axis's labels beside the rows, or written above each row."""
+    if not layout.above:
+        middles = [
+            sum(v for (lab, _), v in layout.centres.items() if lab == label)
+            / sum(1 for lab, _ in layout.centres if lab == label)
+            for label in labels
+        ]
+        ax.set_yticks(middles, [layout.wrapped[x] for x in labels])
+        ax.tick_params(axis="y", length=0, labelsize=style.LABEL_SIZE)
+        return
+    ax.set_yticks([])
+    for label in labels:
+        ax.annotate(
+            layout.wrapped[label],
+            (0, layout.tops[label]),
+            xycoords=("axes fraction", "data"),
+            ha="left",
+            va="top",
+            fontsize=style.LABEL_SIZE,
+            color=style.TEXT,
+            linespacing=LINE,
+            bbox=BEHIND,
+        )
+
+
+def _print_value(
+    ax: Axes, text: str, at: tuple[float, float], gid: str, offset: float, after: bool = True
+) -> None:
+    """A value printed beside its bar or dot (after it, or before a negative bar), on a white
+    ground that hides the gridlines behind it."""
+    ax.annotate(
+        text,
+        at,
+        xytext=(offset if after else -offset, 0),
+        textcoords="offset points",
+        ha="left" if after else "right",
+        va="center",
+        color=style.TEXT,
+        bbox=BEHIND,
+        gid=gid,
+    )
+
+
+def _value_axis_across(
+    ax: Axes,
+    layout: Rows,
+    labels: list[str],
+    limit: tuple[float, float],
+    ticks: list[float],
+    unit: str,
+) -> None:
+    """A horizontal chart's axes: its rows top to bottom, their labels, the value axis along
+    the foot with its unit, and gridlines across the values only."""
+    ax.set_ylim(layout.height, 0)
+    _category_labels(ax, layout, labels)
+    ax.set_xlim(*limit)
+    _format_value_axis(ax, "x", ticks, unit)
+    ax.grid(axis="x", visible=True)
+    ax.grid(axis="y", visible=False)
+    if unit in WORD_UNITS:
+        ax.set_xlabel(unit_name(unit), loc="right")
+
+
 def draw_bars(
     points: list[Point], labels: list[str], series: list[str], unit: str, chart_id: str, alt: str
 ) -> tuple[str, float, float]:
-    """Horizontal bars from a zero baseline, each value printed at its end."""
+    """Horizontal bars from a zero baseline, each value printed at its end, on a white ground
+    that hides the gridlines behind it."""
     colours = style.palette(len(series))
-    wrapped = {label: "\n".join(textwrap.wrap(label, LABEL_CHARS)) or " " for label in labels}
-    rows = {
-        label: max(len(series) * BAR, (wrapped[label].count("\n") + 1) * style.LABEL_SIZE * 1.25)
-        for label in labels
-    }
-    plot_h = sum(rows.values()) + GAP * len(labels)
-    left = max(style.text_width(w, style.LABEL_SIZE) for w in wrapped.values()) + 12
+    layout = rows(labels, series)
+    plot_h, left = layout.height, layout.left
     top = 8 + legend_height(series, left)
     bottom = 26 + (18 if unit in WORD_UNITS else 0)
     height = plot_h + top + bottom
     values = [plotted(p, unit) for p in points]
     texts = [shown(p) for p in points]
     low, high = min(0.0, *values), max(0.0, *values)
-    # the last tick label, centred on its tick, must stay inside the figure
-    plot_w = style.WIDTH - left - max(10.0, _widest_tick(low, high, unit) / 2 + 2)
-    room = [style.text_width(t, style.VALUE_SIZE) + PAD for t in texts]
+    # the first and last tick labels, centred on their ticks, must stay inside the figure
+    edge = max(10.0, _widest_tick(low, high, unit) / 2 + 2)
+    left = max(left, edge)
+    plot_w = style.WIDTH - left - edge
+    room = [style.text_width(t, style.VALUE_SIZE) + PAD + 2 for t in texts]
     right_room = max((r for r, v in zip(room, values, strict=True) if v >= 0), default=0.0)
     left_room = max((r for r, v in zip(room, values, strict=True) if v < 0), default=0.0)
     scale = (plot_w - right_room - left_room) / ((high - low) or 1.0)  # points per unit
@@ -129,36 +240,65 @@ def draw_bars(
         ax = fig.add_axes(
             (left / style.WIDTH, bottom / height, plot_w / style.WIDTH, plot_h / height)
         )
-        centres: dict[str, float] = {}
-        position = GAP / 2
-        for label in labels:
-            centres[label] = position + rows[label] / 2
-            position += rows[label] + GAP
+        ax.set_axisbelow(True)  # gridlines behind the bars
         for n, (point, value) in enumerate(zip(points, values, strict=True)):
             place = series.index(point.series)
-            y = centres[point.label] + (place - (len(series) - 1) / 2) * BAR
+            y = layout.centres[point.label, point.series]
             (bar,) = ax.barh(y, value, height=BAR * 0.85, color=colours[place])
             bar.set_gid(f"{chart_id}-bar-{n}")
-            ax.annotate(
-                texts[n],
-                (value, y),
-                xytext=(PAD if value >= 0 else -PAD, 0),
-                textcoords="offset points",
-                ha="left" if value >= 0 else "right",
-                va="center",
-                color=style.TEXT,
-                gid=f"{chart_id}-value-{n}",
-            )
-        ax.set_ylim(plot_h, 0)
-        ax.set_yticks([centres[label] for label in labels], [wrapped[x] for x in labels])
-        ax.tick_params(axis="y", length=0, labelsize=style.LABEL_SIZE)
-        ax.set_xlim(*limit)
-        _format_value_axis(ax, "x", _spaced_ticks(low, high, limit, unit, scale), unit)
-        ax.grid(axis="x", visible=True)
-        ax.grid(axis="y", visible=False)
+            _print_value(ax, texts[n], (value, y), f"{chart_id}-value-{n}", PAD, value >= 0)
+        ticks = _spaced_ticks(low, high, limit, unit, scale)
+        _value_axis_across(ax, layout, labels, limit, ticks, unit)
         ax.axvline(0, color=style.QUIET, linewidth=1)
-        if unit in WORD_UNITS:
-            ax.set_xlabel(unit_name(unit), loc="right")
+        if series != [""]:
+            _legend(fig, series, colours, left, 6)
+        svg = style.svg_document(fig, chart_id, alt)
+    return svg, style.WIDTH, height
+
+
+def draw_dots(
+    points: list[Point], labels: list[str], series: list[str], unit: str, chart_id: str, alt: str
+) -> tuple[str, float, float]:
+    """A dot plot: each value a dot on a scale that spans the values (not from zero), so a
+    small difference shows; each value printed beside its dot. For figures close together
+    (92.2% beside 92.4%), where bars from zero would all look the same."""
+    colours = style.palette(len(series))
+    layout = rows(labels, series)
+    plot_h = layout.height
+    top = 8 + legend_height(series, layout.left)
+    bottom = 26 + (18 if unit in WORD_UNITS else 0)
+    height = plot_h + top + bottom
+    values = [plotted(p, unit) for p in points]
+    texts = [shown(p) for p in points]
+    ticks = _value_ticks(min(values), max(values), (-math.inf, math.inf), 3)
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    low = min(ticks[0], math.floor(min(values) / step) * step)
+    high = max(ticks[-1], math.ceil(max(values) / step) * step)
+    edge = max(10.0, _widest_tick(low, high, unit) / 2 + 2)
+    left = max(layout.left, edge)
+    plot_w = style.WIDTH - left - edge
+    room = max(style.text_width(t, style.VALUE_SIZE) for t in texts) + PAD + DOT + 2
+    scale = (plot_w - room) / ((high - low) or 1.0)
+    limit = (low, high + room / scale)
+
+    with style.style(chart_id):
+        fig = _figure(style.WIDTH, height)
+        ax = fig.add_axes(
+            (left / style.WIDTH, bottom / height, plot_w / style.WIDTH, plot_h / height)
+        )
+        ax.set_axisbelow(True)
+        for y in layout.centres.values():  # a faint line across each row
+            ax.axhline(y, color=style.GUIDE, linewidth=0.8, zorder=0.5)
+        for n, (point, value) in enumerate(zip(points, values, strict=True)):
+            place = series.index(point.series)
+            y = layout.centres[point.label, point.series]
+            (dot,) = ax.plot(
+                [value], [y], marker="o", markersize=DOT, color=colours[place], linestyle=""
+            )
+            dot.set_gid(f"{chart_id}-dot-{n}")
+            _print_value(ax, texts[n], (value, y), f"{chart_id}-value-{n}", PAD + DOT / 2)
+        shown_ticks = [t for t in ticks if low <= t <= high] or ticks
+        _value_axis_across(ax, layout, labels, limit, shown_ticks, unit)
         if series != [""]:
             _legend(fig, series, colours, left, 6)
         svg = style.svg_document(fig, chart_id, alt)
@@ -201,6 +341,7 @@ def draw_columns(
         ax = fig.add_axes(
             (left / style.WIDTH, bottom / height, plot_w / style.WIDTH, PLOT_HEIGHT / height)
         )
+        ax.set_axisbelow(True)  # gridlines behind the columns
         for n, (point, value) in enumerate(zip(points, values, strict=True)):
             place = series.index(point.series)
             x = places[point.label].start + (place - (len(series) - 1) / 2) * width
@@ -215,6 +356,7 @@ def draw_columns(
                 va="bottom" if value >= 0 else "top",
                 rotation=90 if upright else 0,
                 color=style.TEXT,
+                bbox=BEHIND,
                 gid=f"{chart_id}-value-{n}",
             )
         _gaps(ax, points, axis, series, width, slot, chart_id)

@@ -3,7 +3,7 @@ than two values is not drawn: the figure belongs in a sentence or a table."""
 
 from __future__ import annotations
 
-from essex_report.charts.draw import draw_bars, draw_columns
+from essex_report.charts.draw import draw_bars, draw_columns, draw_dots
 from essex_report.charts.model import (
     NO_FIGURE,
     Chart,
@@ -11,14 +11,16 @@ from essex_report.charts.model import (
     alt_text,
     chart_unit,
     identity,
+    plotted,
     shown,
     unique,
-    with_unit,
 )
 from essex_report.errors import ReportError
 from essex_report.years import FinancialYear, parse_year
 
 # --- bar charts --------------------------------------------------------------------------------
+
+CLOSE = 0.1  # values whose spread is less than this share of the largest are drawn as dots
 
 
 def bar_chart(
@@ -26,7 +28,8 @@ def bar_chart(
 ) -> Chart | None:
     """Horizontal bars, one per point, grouped by label when the points carry series.
 
-    `measure` names the values in the table header ("Waste per household (kg)").
+    `measure` names the values in the table header ("Spending"): the cells carry their units
+    as printed ("£668m", "560,000 tonnes"), the chart's axis states the unit it is drawn in.
     """
     if len(points) < 2:
         return None
@@ -34,19 +37,25 @@ def bar_chart(
     unit = chart_unit(points, caption)
     labels = list(dict.fromkeys(p.label for p in points))
     series = list(dict.fromkeys(p.series for p in points))
-    kind = "grouped bar chart" if series != [""] else "bar chart"
+    values = [plotted(p, unit) for p in points]
+    # Figures close together (92.2% beside 92.4%) on a scale that shows their difference:
+    # dots, never bars cut short of zero.
+    close = min(values) > 0 and max(values) - min(values) < CLOSE * max(values)
+    shape = "dot plot" if close else "bar chart"
+    kind = f"grouped {shape}" if series != [""] else shape
     chart_id = identity(kind, caption, points)
     if series == [""]:
-        header = [label_header, with_unit(measure, unit)]
-        rows = [[p.label, p.text] for p in points]
+        header = [label_header, measure]
+        rows = [[p.label, shown(p)] for p in points]
         items = [f"{p.label}: {shown(p)}" for p in points]
     else:
-        header = [label_header, *(with_unit(s, unit) for s in series)]
-        cells = {(p.label, p.series): p.text for p in points}
+        header = [label_header, *series]
+        cells = {(p.label, p.series): shown(p) for p in points}
         rows = [[label, *(cells.get((label, s), NO_FIGURE) for s in series)] for label in labels]
         items = [f"{p.series}, {p.label}: {shown(p)}" for p in points]
-    alt = alt_text(kind, unit, caption, items)
-    svg, width, height = draw_bars(points, labels, series, unit, chart_id, alt)
+    alt = alt_text(kind, unit, items)
+    draw = draw_dots if close else draw_bars
+    svg, width, height = draw(points, labels, series, unit, chart_id, alt)
     return Chart(svg, caption, alt, header, rows, kind, unit, chart_id, width, height)
 
 
@@ -92,9 +101,12 @@ def trend_chart(
     kind = "grouped column chart" if series != [""] else "column chart"
     chart_id = identity(kind, caption, points)
     cells = {(p.label, p.series): p for p in points}
-    header = ["Year", *(with_unit(s or measure, unit) for s in series)]
+    header = ["Year", *(s or measure for s in series)]
     rows = [
-        [y.label, *(cells[y.label, s].text if (y.label, s) in cells else NO_FIGURE for s in series)]
+        [
+            y.label,
+            *(shown(cells[y.label, s]) if (y.label, s) in cells else NO_FIGURE for s in series),
+        ]
         for y in axis
     ]
     if notes:
@@ -105,7 +117,7 @@ def trend_chart(
         found = [(s, cells.get((y.label, s))) for s in series]
         said = [f"{s} {shown(p)}".strip() if p else f"{s} {NO_FIGURE}".strip() for s, p in found]
         items.append(f"{y.label}: {', '.join(said)}")
-    alt = alt_text(kind, unit, caption, items)
+    alt = alt_text(kind, unit, items)
     if breaks:
         where = "; ".join(f"before {year} ({why})" for year, why in breaks.items())
         alt += f" The series breaks {where}: figures either side are not comparable."

@@ -74,11 +74,6 @@ def unit_name(unit: str) -> str:
     return NAMES.get(unit, header_unit(unit))
 
 
-def with_unit(name: str, unit: str) -> str:
-    """A table header naming its unit: "Essex (%)", "Waste per household (kg)"."""
-    return f"{name} ({header_unit(unit)})" if header_unit(unit) else name
-
-
 def chart_unit(points: list[Point], caption: str) -> str:
     """The one unit a chart is drawn in; units that cannot share an axis are a ReportError."""
     unknown = sorted({p.unit for p in points} - UNITS.keys())
@@ -144,6 +139,10 @@ def unique(points: list[Point], caption: str) -> None:
         seen.add((p.label, p.series))
 
 
-def alt_text(kind: str, unit: str, caption: str, items: list[str]) -> str:
-    named = f"{kind.capitalize()} ({unit_name(unit)})" if unit_name(unit) else kind.capitalize()
-    return f"{named}. {caption.rstrip('.')}. {'; '.join(items)}."
+def alt_text(kind: str, unit: str, items: list[str]) -> str:
+    """What a chart shows, for a reader who cannot see it: its kind, the unit it is drawn in
+    and every number. Not its caption, which the figure says once, above it."""
+    named = f"{kind.capitalize()} in {unit_name(unit)}" if unit_name(unit) else kind.capitalize()
+    if unit_name(unit) == "%":
+        named = f"{kind.capitalize()} of percentages"
+    return f"{named}: {'; '.join(items)}."

@@ -21,12 +21,16 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 FONT = "Lato"  # the family name the SVG names, the HTML's @font-face and Typst's font paths
-WIDTH = 396.0  # points (5.5 in): text stays about 11 CSS px high when scaled to 375 px
+# A chart is 288 pt (4 in, 384 CSS px) wide and its text 12 pt: in the PDF, at its own size,
+# no larger than the body text (12 pt); on the web page, at most its own size (report.css),
+# so its text is 16 CSS px at 1280 px and at least 14 CSS px on a 375 px phone (343 px wide).
+WIDTH = 288.0
 LABEL_SIZE = 12.0  # category and year labels, points
-VALUE_SIZE = 11.0  # values printed at the bars, ticks, legend, points
-NOTE_SIZE = 11.0  # "no figure" at a gap
+VALUE_SIZE = 12.0  # values printed at the bars, ticks, legend, points
+NOTE_SIZE = 12.0  # "no figure" at a gap
 TEXT = "#1a1a1a"  # afcharts' label colour
 QUIET = "#3d3d3d"  # the baseline and gap notes (afcharts' dark grey, 11:1 on white)
+GUIDE = "#d9d9d9"  # the faint line along a dot plot's row
 MAX_SERIES = 6  # the Analysis Function categorical palette has six colours
 
 # Overrides of afcharts.mplstyle: our font and sizes, text kept as text, reproducible SVG.

@@ -1,4 +1,11 @@
-"""The figure register: every figure the report prints, where it appears and its source."""
+"""The figure register: every figure the report prints, where it appears and its source.
+
+`figures.csv` is the reviewers' register: every column, the data's identifiers and the
+editors' notes (how a figure was transcribed) included, with each source also named as a
+reader knows it. `figures.html` is the public page: each figure as printed, what it is, where
+the report prints it and the publication it comes from, by title, publisher, date and
+section; no identifiers, no editors' notes.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from essex_report.data.model import Source
 from essex_report.document.stitch import Entry
 from essex_report.notebook.parts import Printed
 
@@ -33,6 +41,16 @@ COLUMNS = (
     "period",
     "formula",
 )
+# The source as a reader knows it, after the reviewers' columns (from data/sources.csv).
+SOURCE_COLUMNS = ("source_title", "source_publisher", "source_published", "source_url")
+# What each basis is, in the words the report's "About the figures" uses.
+BASIS_WORDS = {
+    "reported": "result for the year",
+    "budget": "budget for the year",
+    "set": "set for the year",
+    "cumulative": "running total",
+    "target": "target",
+}
 TEMPLATE = Path(__file__).parent.parent / "templates" / "figures.html"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -78,40 +96,66 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
 
 
-def to_csv(rows: Iterable[Row], columns: Iterable[str] = COLUMNS) -> str:
-    """CSV text that is safe to open in a spreadsheet."""
-    names = list(columns)
+def to_csv(rows: Iterable[Row], sources: dict[str, Source] | None = None) -> str:
+    """The reviewers' register as CSV text that is safe to open in a spreadsheet: COLUMNS,
+    then each figure's source as a reader knows it (SOURCE_COLUMNS)."""
+    known = sources or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(names)
+    writer.writerow([*COLUMNS, *SOURCE_COLUMNS])
     for row in rows:
         cells = row.cells()
-        writer.writerow([neutralise(str(cells.get(name, ""))) for name in names])
+        source = known.get(row.figure.source)
+        named = (
+            [source.title, source.publisher, source.published, source.url]
+            if source
+            else [""] * len(SOURCE_COLUMNS)
+        )
+        writer.writerow([neutralise(c) for c in [*(cells[n] for n in COLUMNS), *named]])
     return buffer.getvalue()
+
+
+def citation(figure: Printed, sources: dict[str, Source]) -> str:
+    """A figure's source as HTML a reader can follow: the publication's title (a link when it
+    is on the web), its publisher and date, and the section the figure is in."""
+    source = sources.get(figure.source)
+    if source is None:  # not in data/sources.csv: validate refuses such a row
+        return html.escape(figure.source)
+    title = html.escape(source.title)
+    if source.url:
+        title = f'<a href="{html.escape(source.url, quote=True)}">{title}</a>'
+    else:
+        title = f"<cite>{title}</cite>"
+    said = ", ".join(html.escape(p) for p in (source.publisher, source.published) if p)
+    section = html.escape(figure.source_section.replace(" > ", ": "))
+    return title + (f" ({said})" if said else "") + (f", {section}" if section else "")
 
 
 def to_html(
     rows: list[Row],
     title: str,
-    sources: dict[str, str],
+    sources: dict[str, Source],
     stylesheet: str = "",
     wordmark: str = "",
 ) -> str:
-    """figures.html: the register as an accessible web page beside the report, styled as the
-    report is (`stylesheet`, `wordmark`: essex_report.render.webpage). `sources` maps a source id to
-    the title a reader knows it by."""
-    head = ["Figure", "As printed", "Year", "Basis", "Where it appears", "Source", "Note"]
+    """figures.html: the public register, a web page beside the report, styled as the report
+    is (`stylesheet`, `wordmark`: essex_report.render.webpage)."""
+    head = ["Figure", "As printed", "Year", "What it is", "Where the report prints it", "Source"]
     body = []
     for row in rows:
         f = row.figure
         label = f.label + (f": {f.breakdown}" if f.breakdown else "")
-        source = sources.get(f.source, f.source)
-        if f.source_section:
-            source += f", {f.source_section}"
-        cells = [f.text, f.year, f.basis, row.sections, source, f.note]
+        places = "".join(f"<li>{html.escape(s)}</li>" for s in row.sections.split("; "))
+        cells = [
+            html.escape(f.text),
+            html.escape(f.year),
+            html.escape(BASIS_WORDS.get(f.basis, f.basis)),
+            f'<ul class="places">{places}</ul>',
+            citation(f, sources),
+        ]
         body.append(
             f'<tr><th scope="row">{html.escape(label)}</th>'
-            + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+            + "".join(f"<td>{c}</td>" for c in cells)
             + "</tr>"
         )
     header = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head)

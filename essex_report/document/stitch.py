@@ -27,7 +27,9 @@ from essex_report.notebook.markup import escape
 from essex_report.notebook.parts import PAYLOAD_MIME, Payload, PayloadError, Printed
 from essex_report.run.reader import ADDED_TAGS, HIDDEN_TAGS, META, cell_options, source, tags
 
-HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
+# A heading line; its own attributes (`{.new-page}`: braces the escaping never leaves bare)
+# are not part of its text.
+HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+(?<!\\)\{[^{}]*\})?\s*#*\s*$", re.MULTILINE)
 DATA_SUMMARY = "Data for this chart"
 NUMBER = "essex-report-cell"  # a cell's number, as its author counts, while it is stitched
 
@@ -233,13 +235,37 @@ def _text(value: str | list[str]) -> str:
     return "".join(value) if isinstance(value, list) else value
 
 
+def heading_level(part: str) -> int | None:
+    """The level of a part that is a heading and nothing else ("# Foreword": 1)."""
+    found = HEADING.fullmatch(part.strip())
+    return len(found[1]) if found and "\n" not in part.strip() else None
+
+
+def without_empty_headings(parts: list[str]) -> list[str]:
+    """The parts without the headings that have nothing under them (a chapter or section a
+    year has nothing to print for: a year without words has no foreword), as narrative
+    headings with nothing under them are left out."""
+    parts = [p for p in parts if p.strip()]
+    kept: list[str] = []
+    for n, part in enumerate(parts):
+        level = heading_level(part)
+        if level is not None:
+            later = [heading_level(p) for p in parts[n + 1 :]]
+            below = next((i for i, lv in enumerate(later) if lv is None or lv <= level), None)
+            if below is None or later[below] is not None:
+                continue  # the next thing is a heading no deeper than this one, or the end
+        kept.append(part)
+    return kept
+
+
 def write_document(stitched: Stitched, front: dict[str, Any], path: Path) -> None:
-    """The year's document: YAML front matter, then every chapter's Markdown."""
+    """The year's document: YAML front matter, then every chapter's Markdown (headings with
+    nothing under them left out)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     for relative, content in stitched.images.items():
         target = path.parent / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
     header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
-    body = "\n\n".join(part.strip("\n") for part in stitched.markdown if part.strip())
+    body = "\n\n".join(part.strip("\n") for part in without_empty_headings(stitched.markdown))
     path.write_text(f"---\n{header}---\n\n{body}\n", encoding="utf-8")

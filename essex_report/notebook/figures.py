@@ -14,13 +14,9 @@ from essex_report.notebook.parts import Printed
 from essex_report.years import FinancialYear
 
 NOT_AVAILABLE = "not available"
-BASIS_LABELS = {
-    "reported": "Reported",
-    "budget": "Budget",
-    "set": "Set for the year",
-    "cumulative": "Running total",
-    "target": "Target",
-}
+# What a figure is, said after its label where it is not a result for the year (a rate set
+# for the year says so in its own label: "Band D council tax").
+KIND_WORDS = {"budget": "budget", "cumulative": "running total", "target": "target"}
 Key = str | tuple[str, str]  # an indicator id, or (indicator id, breakdown)
 
 
@@ -144,11 +140,11 @@ class Figures:
         )
 
     @staticmethod
-    def basis_label(value: Value) -> str:
-        """How a figure was arrived at, in a word or two (its notes go to the register)."""
-        if value.derived:
-            return f"Derived from {BASIS_LABELS[value.basis].lower()} figures"
-        return BASIS_LABELS[value.basis]
+    def kind(values: list[Value]) -> str:
+        """ " (budget)" when every value is a budget (a running total, a target); "" for
+        results for the year and rates set for it. The data's notes go to the register."""
+        kinds = {KIND_WORDS.get(v.basis, "") for v in values}
+        return f" ({kinds.pop()})" if len(kinds) == 1 and "" not in kinds else ""
 
 
 def register_value(value: Value) -> str:

@@ -64,6 +64,7 @@ def shares_chart(figures: Figures, total: str, caption: str, label_header: str) 
         [*names, *([uncovered.indicator] if uncovered else [])],
         f"{caption}: {of}",
         label_header,
+        "Share",
     )
     if gap is None or gap.value == 0 or base is None:
         return chart
@@ -123,5 +124,5 @@ def _shares_of_lines(
         f"No {missing} is in the data for {figures.year} on the same basis as {name}, so "
         f"these are shares of {name} ({shown})."
     )
-    chart = bar_chart(figures, names, f"{caption}: shares of {name}", label_header)
+    chart = bar_chart(figures, names, f"{caption}: shares of {name}", label_header, "Share")
     return Parts([chart, Part(escape(words), (record,))])

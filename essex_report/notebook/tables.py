@@ -1,6 +1,7 @@
-"""Tables of figures: each with its basis and, where the previous year has the figure on the
-same basis and its series does not break, the change; the changes on the previous year of a
-chapter; and a total's lines with the total and any gap between them."""
+"""Tables of figures, printed where they add something the words do not: the figures of a
+chapter that has no words (a year's figures report), a figure on its own, the change on the
+previous year where both years have a figure of the same kind (and why not, where its series
+breaks), and a total's lines with the total and any gap between them."""
 
 from __future__ import annotations
 
@@ -14,51 +15,56 @@ from essex_report.notebook.markup import escape, heading, pipe_table
 from essex_report.notebook.parts import Part, Parts, Printed
 
 
-def table(figures: Figures, keys: Iterable[Key], caption: str, compare: bool = True) -> Part:
-    """A table of figures with their basis and, where the previous year has the figure
-    on the same basis (and `compare`), the change. Figures the year does not have are left
-    out."""
-    previous = figures.year.previous()
+def table(figures: Figures, keys: Iterable[Key], caption: str) -> Part:
+    """A table of figures as the year prints them: each labelled, with the period it covers
+    and what kind of figure it is when it is not a result for the year ("(budget)"), and its
+    value with its qualifier ("over £668m"). Figures the year does not have are left out."""
     rows: list[list[str]] = []
     printed: list[Printed] = []
     for key in keys:
-        indicator, breakdown = key_of(key)
-        value = figures.value(indicator, breakdown)
+        value = figures.value(*key_of(key))
         if value is None:
             continue
-        record = figures.printed(value)[1]
-        printed.append(record)
-        change_text = ""
-        moved = figures.change(key) if compare else None
-        was = figures.value(indicator, breakdown, previous) if compare else None
-        if moved:
-            before, was_record = figures.printed(moved.previous)
-            shown, change_record = figures.change_printed(moved)
-            printed += [was_record, change_record]
-            change_text = (
-                "no change" if moved.delta == 0 else f"{shown}, {moved.verdict}"
-            ) + f" (from {before})"
-        elif was is not None and (broken := figures.series_break(indicator, was.year)):
-            change_text = f"not compared: the series breaks in {broken.year} ({broken.change})"
-        rows.append(
-            [
-                figures.described(value),
-                figures.standalone(value),
-                figures.basis_label(value),
-                change_text,
-            ]
-        )
+        printed.append(figures.printed(value)[1])
+        rows.append([figures.described(value) + figures.kind([value]), figures.standalone(value)])
     if not rows:
         return Part()
-    header = ["Figure", "Value", "Basis"]
-    widths = [44, -12, 16]
-    if any(row[3] for row in rows):
-        header.append(f"Change on {previous}")
-        widths.append(28)
-        rows = [[*row[:3], row[3] or NOT_AVAILABLE] for row in rows]
-    else:
-        rows = [row[:3] for row in rows]
-    markdown = pipe_table(header, rows, widths, caption)
+    markdown = pipe_table(["Figure", figures.year.label], rows, [56, -14], caption)
+    return Part(markdown, tuple(printed), kind="table", caption=caption)
+
+
+def change_table(figures: Figures, keys: Iterable[Key], caption: str) -> Part:
+    """The figures that the previous year has too, of the same kind: both years, the change
+    (in the figure's unit and in per cent, registered as a figure of its own) and whether it
+    is better or worse; a figure whose series breaks between the years says it is not
+    compared. Nothing when no figure has one to compare with."""
+    previous = figures.year.previous()
+    rows: list[list[str]] = []
+    printed: list[Printed] = []
+    for key in dict.fromkeys(key_of(k) for k in keys):
+        moved = figures.change(key)
+        if moved is not None:
+            before, was = figures.printed(moved.previous)
+            now, record = figures.printed(moved.current)
+            shown, change_record = figures.change_printed(moved)
+            printed += [was, record, change_record]
+            rows.append([figures.label(moved.current), before, now, shown, moved.verdict])
+            continue
+        value = figures.value(*key)
+        was_value = figures.value(*key, previous)
+        if value is None or was_value is None:
+            continue
+        broken = figures.series_break(key[0], was_value.year)
+        if broken:
+            before, was = figures.printed(was_value)
+            now, record = figures.printed(value)
+            printed += [was, record]
+            why = f"not compared: the series breaks in {broken.year} ({broken.change})"
+            rows.append([figures.label(value), before, now, why, ""])
+    if not rows:
+        return Part()
+    header = ["Figure", previous.label, figures.year.label, "Change", "Direction"]
+    markdown = pipe_table(header, rows, [36, -12, -12, -20, 14], caption)
     return Part(markdown, tuple(printed), kind="table", caption=caption)
 
 
@@ -68,44 +74,26 @@ def chapter_keys(figures: Figures, chapter: str) -> list[tuple[str, str]]:
     return sorted(keys, key=lambda k: (figures.indicator(k[0]).label, k[1]))
 
 
-def chapter_table(
-    figures: Figures, chapter: str, title: str, level: int = 2, compare: bool = True
-) -> Parts:
-    """A heading and a table of every figure of a chapter: what a year without words
-    still shows (`compare`: with the change on the previous year, unless a table of changes
-    follows). Nothing when the year has no figures of the chapter."""
-    keys = chapter_keys(figures, chapter)
+def keys_table(figures: Figures, keys: list[tuple[str, str]], title: str, level: int) -> Parts:
+    """A heading and a table of these figures ("<title>, <year>"); nothing without any."""
     if not keys:
         return Parts()
-    caption = f"{title}, {figures.year}"
-    return Parts([Part(heading(title, level)), table(figures, keys, caption, compare)])
+    return Parts([Part(heading(title, level)), table(figures, keys, f"{title}, {figures.year}")])
+
+
+def chapter_table(figures: Figures, chapter: str, title: str, level: int = 2) -> Parts:
+    """A heading and a table of every figure of a chapter: what a year without words
+    still shows. Nothing when the year has no figures of the chapter."""
+    return keys_table(figures, chapter_keys(figures, chapter), title, level)
 
 
 def changes(figures: Figures, chapter: str, title: str, level: int = 2) -> Parts:
     """A heading and a table of the change on the previous year of every figure of a chapter
-    that both years have on one basis, whether or not the year has words: the figure both
-    years, and the change in its unit and in per cent (with the precision of the figures
-    compared). Nothing when no figure can be compared."""
-    previous = figures.year.previous()
-    rows: list[list[str]] = []
-    printed: list[Printed] = []
-    for key in chapter_keys(figures, chapter):
-        moved = figures.change(key)
-        if moved is None:
-            continue
-        before, was = figures.printed(moved.previous)
-        now, record = figures.printed(moved.current)
-        shown, change_record = figures.change_printed(moved)
-        printed += [was, record, change_record]
-        rows.append([figures.label(moved.current), before, now, shown, moved.verdict])
-    if not rows:
-        return Parts()
-    caption = f"{title}, {previous} to {figures.year}"
-    header = ["Figure", str(previous), str(figures.year), "Change", "Direction"]
-    markdown = pipe_table(header, rows, [36, -12, -12, -20, 14], caption)
-    return Parts(
-        [Part(heading(title, level)), Part(markdown, tuple(printed), kind="table", caption=caption)]
-    )
+    that both years have on one basis, whether or not the year has words. Nothing when no
+    figure can be compared."""
+    caption = f"{title}, {figures.year.previous()} to {figures.year}"
+    compared = change_table(figures, chapter_keys(figures, chapter), caption)
+    return Parts([Part(heading(title, level)), compared]) if compared else Parts()
 
 
 def lines_table(figures: Figures, total: str, caption: str, with_lines: bool = True) -> Parts:

@@ -63,9 +63,10 @@ class Words:
 
     # --- words --------------------------------------------------------------------------
 
-    def heading(self, text: str, level: int = 1) -> Part:
-        """A heading; its text is printed literally."""
-        return Part(heading(text, level))
+    def heading(self, text: str, level: int = 1, new_page: bool = False) -> Part:
+        """A heading; its text is printed literally. `new_page`: in the PDF it opens a page
+        (an aim of the performance chapter, as the published report sets them)."""
+        return Part(heading(text, level) + (" {.new-page}" if new_page else ""))
 
     def words(self, text: str) -> Part:
         """Words written in a code cell, like narrative: {{placeholders}}, *italic*, **bold**."""
@@ -103,13 +104,32 @@ class Words:
         return re.sub(r"\\(.)", r"\1", self.fill(text, figures, None, markup=False))
 
     def unavailable(self, what: str) -> Part:
-        """ "<what> for 2019/20: not available in the data." in italics."""
+        """ "<what> for 2019/20: not available in the data." in italics; nothing in a year
+        without any words, whose report says once what it does not have
+        (about_figures_only), and whose chapters are left out where they print nothing."""
+        if not self.has_narrative(""):
+            return Part()
         return Part(f"*{escape(f'{what} for {self.year}: {NOT_AVAILABLE} in the data.')}*")
+
+    def about_figures_only(self) -> Part:
+        """What a report of a year's figures is, and what it does not have, said once."""
+        return Part(
+            escape(
+                f"This report gives the figures the council published for {self.year}, each "
+                "with its source. The words of an annual report for the year (a foreword, "
+                "the achievements at a glance, and the activity and performance behind the "
+                "figures) are not available in the data, so the figures are given on their "
+                "own: in tables by chapter, with the change on the previous year where both "
+                "years have a figure of the same kind, and in charts where there is more "
+                "than one figure to compare."
+            )
+        )
 
     def has_narrative(self, name: str, section: str | None = None) -> bool:
         """Whether a narrative file (or one `##` section of it) has anything to print. A name
-        ending in "/" asks about every file in that folder ("performance/")."""
-        if name.endswith("/"):
+        ending in "/" asks about every file in that folder ("performance/"), and "" about
+        every file of the year."""
+        if name == "" or name.endswith("/"):
             return any(n.startswith(name) and self.has_narrative(n) for n in self.narratives)
         return bool(self._blocks(name, section))
 
@@ -191,10 +211,13 @@ class Words:
                 value = next((v for k in figure_keys(text) if (v := self.figures.value(*k))), None)
                 if value is None:
                     continue
-                figures.append(self.figures.printed(value)[1])
+                shown, figure = self.figures.printed(value)
+                figures.append(figure)
+                said = value.qualifier  # "over", set small above the figure
+                number = (f"[{escape(said)}]{{.qualifier}} " if said else "") + escape(shown)
                 tiles.append(
-                    f"::: {{.key-figure}}\n[{escape(self.figures.standalone(value))}]"
-                    f"{{.number}}\n\n{escape(self.figures.described(value))}\n:::"
+                    f"::: {{.key-figure}}\n[{number}]{{.number}}\n\n"
+                    f"{escape(self.figures.described(value))}\n:::"
                 )
         if not tiles:
             return Part()

@@ -15,7 +15,7 @@ from essex_report import limits
 from essex_report.data.load import load_workbook
 from essex_report.data.model import Catalogue, Indicator, Priority, Theme, Value, Workbook
 from essex_report.errors import ReportError, raise_for, show_paths_from
-from essex_report.notebook import charting, frames, funding, sources, tables, targets
+from essex_report.notebook import charting, frames, funding, grouping, sources, tables, targets
 from essex_report.notebook.figures import Figures, Key
 from essex_report.notebook.markup import escape, grid_table
 from essex_report.notebook.parts import Part, Parts, Printed
@@ -97,9 +97,9 @@ class Year:
 
     # --- words (notebook/words.py) -----------------------------------------------------
 
-    def heading(self, text: str, level: int = 1) -> Part:
-        """A heading; its text is printed literally."""
-        return self.words_of.heading(text, level)
+    def heading(self, text: str, level: int = 1, new_page: bool = False) -> Part:
+        """A heading; its text is printed literally. `new_page`: it opens a page in the PDF."""
+        return self.words_of.heading(text, level, new_page)
 
     def words(self, text: str) -> Part:
         """Words written in a code cell, like narrative: {{placeholders}}, *italic*, **bold**."""
@@ -112,6 +112,24 @@ class Year:
     def unavailable(self, what: str) -> Part:
         """ "<what> for 2019/20: not available in the data." in italics."""
         return self.words_of.unavailable(what)
+
+    @property
+    def figures_only(self) -> bool:
+        """Whether the year has no words at all: its report is a report of its figures."""
+        return not self.has_narrative("")
+
+    def about_figures_only(self) -> Part:
+        """What a report of a year's figures is, and what it does not have, said once."""
+        said = self.words_of.about_figures_only()
+        if self.framework is None:
+            return Part(said.markdown + "\n\n" + escape(self.no_framework()))
+        return said
+
+    def no_framework(self) -> str:
+        return (
+            f"No strategic framework in the data applies to {self.year}: its figures are not "
+            "grouped by aims or areas, and there is no performance chapter."
+        )
 
     def has_narrative(self, name: str, section: str | None = None) -> bool:
         """Whether a narrative file (or one `##` section of it) has anything to print."""
@@ -136,19 +154,40 @@ class Year:
     # --- tables and charts (notebook/tables.py, charting.py, funding.py) ---------------
 
     def table(self, keys: Iterable[Key], caption: str) -> Part:
-        """Figures with their basis and the change on the previous year."""
+        """Figures as the year prints them, each labelled (with "(budget)", "(target)" ...
+        where it is not a result for the year)."""
         return tables.table(self.figures, keys, caption)
 
-    def chapter_table(
-        self, chapter: str, title: str, level: int = 2, compare: bool = True
-    ) -> Parts:
-        """A heading and a table of every figure of a chapter the year has (`compare`: with
-        the change on the previous year)."""
-        return tables.chapter_table(self.figures, chapter, title, level, compare)
+    def change_table(self, keys: Iterable[Key], caption: str) -> Part:
+        """The figures the previous year has too, of the same kind: both years, the change and
+        whether it is better or worse (a series break says it is not compared); nothing when
+        none can be compared."""
+        return tables.change_table(self.figures, keys, caption)
 
-    def bar_chart(self, indicators: list[str], caption: str, label_header: str) -> Parts:
-        """A bar chart of several figures of the year."""
-        return charting.bar_chart(self.figures, indicators, caption, label_header)
+    def chapter_table(
+        self, chapter: str, title: str, level: int = 2, besides: Iterable[Part | Parts] = ()
+    ) -> Parts:
+        """A heading and a table of every figure of a chapter the year has, but those the
+        parts in `besides` (charts printed already) show."""
+        shown = {(f.indicator, f.breakdown) for part in Parts(besides) for f in part.figures}
+        keys = [k for k in tables.chapter_keys(self.figures, chapter) if k not in shown]
+        return tables.keys_table(self.figures, keys, title, level)
+
+    def figures_by_theme(self, chapter: str, level: int = 2) -> Parts:
+        """A year without words: its figures of a chapter under each aim (or area) whose
+        words print them in the framework's other years, each group a table with the change
+        on the previous year; the rest as "Other figures"."""
+        titles = {t.id: self.title_of(t) for t in self.themes}
+        return grouping.figures_by_theme(
+            self.figures, chapter, self.themes, self.framework, titles, level
+        )
+
+    def bar_chart(
+        self, indicators: list[str], caption: str, label_header: str, measure: str | None = None
+    ) -> Parts:
+        """A bar chart of several figures of the year: "<caption>, <year>"; its data as a
+        table of `label_header` and `measure` (by default the caption)."""
+        return charting.bar_chart(self.figures, indicators, caption, label_header, measure)
 
     def breakdown_chart(self, indicators: list[str]) -> Parts:
         """A bar chart of a figure's parts (Essex, region, UK)."""
@@ -248,6 +287,16 @@ class Year:
         """The documents and web pages the year's figures come from, for readers."""
         return sources.sources_list(self.figures)
 
+    def figures_here(self, keys: Iterable[Key], what: str) -> Part:
+        """On the web page, a collapsed list of these figures (a section's: `keys` from
+        report.placeholders) with their sources; `what` names the section."""
+        return sources.figures_here(self.figures, list(keys), what)
+
+    def register_links(self) -> Part:
+        """Where the register of every figure and its source is: linked from the web page, and
+        said in words in the PDF (which carries it as an attachment) and Word."""
+        return sources.register_links()
+
     # --- the framework -----------------------------------------------------------------
 
     def priorities(self, theme: Theme) -> list[Priority]:
@@ -277,17 +326,8 @@ class Year:
         """The framework the report is structured by: a sentence naming it, and its aims (or
         areas), priorities (or commitments) and any equality objectives as a table."""
         fw = self.framework
-        if fw is None:
-            return Parts(
-                [
-                    Part(
-                        escape(
-                            f"No strategic framework in the data applies to {self.year}; this "
-                            "report gives its figures without performance chapters."
-                        )
-                    )
-                ]
-            )
+        if fw is None:  # a year before every framework: its report says so once
+            return Parts() if self.figures_only else Parts([Part(escape(self.no_framework()))])
         terms = self.terms
         objectives = any(t.equality_objective for t in self.themes)
         header = [f"Our strategic {terms.themes.lower()}", f"Our {terms.priorities.lower()}"]
@@ -306,25 +346,6 @@ class Year:
         )
         table = grid_table(header, rows, widths, caption)
         return Parts([Part(intro), Part(table, kind="table", caption=caption)])
-
-    def outline(self) -> Parts:
-        """For a year whose performance is not written up: the framework's structure, to say
-        what the council reports against."""
-        fw = self.framework
-        if fw is None:
-            return Parts([self.unavailable("Activity and performance chapters")])
-        parts = [
-            Part(
-                escape(
-                    f"The activity and performance narrative for {self.year} is not available "
-                    f"in the data. The {fw.name} sets out what the council reports against:"
-                )
-            )
-        ]
-        for theme in self.themes:
-            items = "\n".join(f"- {escape(self.title_of(p))}" for p in self.priorities(theme))
-            parts += [self.heading(self.title_of(theme), 2), Part(items)]
-        return Parts(parts)
 
 
 # The years opened in this process, latest last: the build fills a notebook's Markdown cells

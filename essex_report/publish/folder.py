@@ -40,10 +40,11 @@ YEAR_ENTRIES = {
     MARKER,
 }
 FAILED = "failed"  # failed/<year>/: executed notebooks of the last failed build of a year
-# In the repository's report/ folder: tracked files, Quarto's own output folder and the PNGs of
-# `make screenshots`: kept, never touched.
+# In the repository's report/ folder: tracked files, Quarto's own output folder, the PNGs of
+# `make screenshots` and the chapters a Quarto user rendered on their own (report/chapters/,
+# the README's chapter command): kept, never touched.
 # ("styles": where the house style lived before 0.2; a checkout keeps its untracked brand.typ.)
-REPOSITORY_ENTRIES = {"README.md", "_book", "screenshots", "styles"}
+REPOSITORY_ENTRIES = {"README.md", "_book", "chapters", "screenshots", "styles"}
 YEAR_FOLDER = re.compile(r"[0-9]{4}-[0-9]{2}")
 OWNER = "owner.lock"  # inside a build folder, locked by the build that owns it
 

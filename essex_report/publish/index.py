@@ -8,7 +8,7 @@ from pathlib import Path
 
 from essex_report.document.front import template
 from essex_report.project import Project
-from essex_report.render.webpage import page_style
+from essex_report.render.webpage import finish_tables, page_style
 from essex_report.years import FinancialYear
 
 DOCUMENT = "annual-report"
@@ -21,7 +21,7 @@ def write_index(project: Project, years: list[FinancialYear], statuses: dict[str
         folder = project.year_output_dir(year)
         if not (folder / f"{DOCUMENT}.html").is_file():
             continue
-        links = [f'<a href="{year.slug}/{DOCUMENT}.html">HTML</a>']
+        links = [f'<a href="{year.slug}/{DOCUMENT}.html">Web page</a>']
         if (folder / f"{DOCUMENT}.pdf").is_file():
             links.append(f'<a href="{year.slug}/{DOCUMENT}.pdf">PDF</a>')
         rows.append(
@@ -38,6 +38,6 @@ def write_index(project: Project, years: list[FinancialYear], statuses: dict[str
     )
     path = project.output_dir / "index.html"
     staging = path.with_suffix(".html.tmp")
-    staging.write_text(page, encoding="utf-8")
+    staging.write_text(finish_tables(page), encoding="utf-8")
     os.replace(staging, path)
     return path

@@ -16,8 +16,9 @@ from typing import Any
 import pypandoc
 import yaml
 
-from essex_report.config import ReportConfig
+from essex_report.config import Brand, ReportConfig
 from essex_report.project import Project
+from essex_report.render import word
 from essex_report.render.base import executable_identity, font_paths, run, typst_headers
 
 FILTER = Path(__file__).resolve().parent / "builtin.lua"  # the built-in renderer's own filter
@@ -84,7 +85,7 @@ class BuiltinRenderer:
         jobs: dict[str, Callable[[], Path]] = {
             "html": lambda: self._html(document, config, toc),
             "pdf": lambda: self._pdf(document, config, toc, headers, font_paths(project), created),
-            "docx": lambda: self._docx(document, config, toc),
+            "docx": lambda: self._docx(document, config, project.brand),
         }
         self.pandoc  # noqa: B018  (found once, before the threads start)
         with ThreadPoolExecutor(len(wanted)) as pool:
@@ -121,7 +122,10 @@ class BuiltinRenderer:
         }
         metadata = document.with_name("typst-options.yml")
         metadata.write_text(yaml.safe_dump(page), encoding="utf-8")
-        extra = [*toc, f"--metadata-file={metadata.name}"]
+        # Chapters are level 2 in the PDF (the title is its level 1): contents one level more
+        # (as metadata: the document's own `toc-depth` wins over --toc-depth).
+        deeper = [*toc, f"--metadata=toc-depth:{config.toc_depth + 1}"] if toc else []
+        extra = [*deeper, f"--metadata-file={metadata.name}"]
         extra += [f"--include-in-header={name}" for name in headers]
         self._pandoc(document, "typst", source, extra, config)
         standard = options.get("pdf-standard")
@@ -142,7 +146,10 @@ class BuiltinRenderer:
         )
         return out
 
-    def _docx(self, document: Path, config: ReportConfig, toc: list[str]) -> Path:
+    def _docx(self, document: Path, config: ReportConfig, brand: Brand) -> Path:
+        """Word: styled by a reference document made from the brand; its contents are a list
+        the Lua filter writes (a contents field would be empty until Word updated it)."""
         out = document.with_suffix(".docx")
-        self._pandoc(document, "docx", out, toc, config)
+        reference = word.reference_doc(brand, document.parent)
+        self._pandoc(document, "docx", out, [f"--reference-doc={reference.name}"], config)
         return out

@@ -15,6 +15,7 @@ import yaml
 
 from essex_report.errors import BuildError, ReportError
 from essex_report.project import Project
+from essex_report.render import word
 from essex_report.render.base import (
     FORMATS,
     executable_identity,
@@ -101,6 +102,11 @@ def write_project(folder: Path, project: Project, wanted: list[str]) -> Path:
             options["include-in-header"] = typst_headers(project, folder)
             # Relative to the folder: Quarto reads a path starting with / as project-relative.
             options["font-paths"] = [os.path.relpath(p, folder) for p in font_paths(project)]
+        # Contents in HTML and the PDF; Word's are a list (styles/report.lua), not a field
+        # that stays empty until Word updates it.
+        options["toc"] = config.toc and name != "docx"
+        if name == "docx":  # styled by the brand
+            options.setdefault("reference-doc", word.reference_doc(project.brand, folder).name)
         formats[name] = options
     settings = {
         "project": {"type": "default"},

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from essex_report.errors import ReportError
 from essex_report.project import Project
-from essex_report.render import webpage
-from essex_report.render.base import Renderer
+from essex_report.render import pdf, webpage, word
+from essex_report.render.base import Renderer, font_paths
 from essex_report.render.builtin import BuiltinRenderer
 from essex_report.render.quarto import QuartoRenderer
 
@@ -27,6 +27,12 @@ def choose_renderer(quarto: str | None = None) -> Renderer:
     return QuartoRenderer(on_path) if on_path else BuiltinRenderer()
 
 
+def generator(renderer: Renderer) -> str:
+    """The HTML's generator tag: the workbook and the renderer with its version (the run's
+    metadata: never in the words a reader sees)."""
+    return f"essex-report; {renderer.name}"
+
+
 def render(
     renderer: Renderer,
     document: Path,
@@ -34,8 +40,13 @@ def render(
     wanted: list[str],
     created: int | None = None,
 ) -> dict[str, Path]:
-    """The outputs of `document` from `renderer`, the HTML made the published web page."""
+    """The outputs of `document` from `renderer`, the HTML made the published web page, the
+    PDF's tables given row headers and the Word file's charts a PNG each."""
     outputs = renderer.render(document, project, wanted, created)
     if "html" in outputs:  # the same web page from either renderer
-        webpage.finish_report(outputs["html"], project.brand)
+        webpage.finish_report(outputs["html"], project.brand, generator(renderer))
+    if "pdf" in outputs:  # row headers, which Typst cannot tag
+        pdf.row_headers(outputs["pdf"])
+    if "docx" in outputs:  # each chart a PNG too, for Word that draws no SVG
+        word.finish(outputs["docx"], font_paths(project))
     return outputs

@@ -1,13 +1,18 @@
 """The rendered HTML made into the published web page: one step after either renderer, so
-Quarto's page and the built-in renderer's are the same page (WCAG 2.2 AA).
+Quarto's page and the built-in renderer's are the same page (WCAG 2.2 AA), and a screen reader
+hears each thing once.
 
 - each chart's SVG inlined where the renderer put an `<img src="data:image/svg+xml;...">`
-  (the SVG then draws its text in the page's embedded Lato), its caption first;
+  (the SVG then draws its text in the page's embedded Lato): one figure, named by its caption
+  (shown above the chart, and heard once, as the figure's name), an image named by its alt
+  text (the numbers), and its data, a table named after the chart, in a "Data for this chart"
+  disclosure inside the figure;
 - one `h1` (the report's title): every other heading one level down;
-- `scope` on every `th`, and each body row's first cell a row header;
-- tables of three or more columns in a focusable scroll region named by their caption;
-- a skip link, the council's wordmark as a banner, a `main` landmark and the colophon as the
-  page's footer; the brand's CSS (`brand.css`) before the renderer's styles.
+- `scope` on every `th`, and each body row's first cell a row header; a scroll region only for
+  a table that can be wider than the page (tables.py);
+- a skip link, the council's wordmark as a banner, a `main` landmark, a way back to the
+  contents at the end of each chapter, and the colophon as the page's footer; the brand's CSS
+  (`brand.css`) before the renderer's styles; the generator tag naming what made the page.
 
 The page is parsed and written back with a real parser (BeautifulSoup), which escapes every
 text and attribute it writes; an SVG is parsed as XML and refused unless it holds only
@@ -29,6 +34,7 @@ from essex_report.charts.style import font_dir
 from essex_report.config import Brand
 from essex_report.errors import BuildError
 from essex_report.render.brand import css
+from essex_report.render.tables import scroll_tables
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -39,7 +45,6 @@ DRAWING = {
     "polygon", "circle", "ellipse", "text", "tspan", "title", "desc", "linearGradient",
     "radialGradient", "stop", "pattern", "mask", "symbol", "marker",
 }  # fmt: skip
-WIDE = 3  # columns from which a table gets a scroll region of its own
 HEADING = re.compile(r"h[1-6]")
 SLOT = "essex-report-chart"  # a placeholder element, replaced by the chart's SVG at the end
 
@@ -55,23 +60,22 @@ class _Formatter(HTMLFormatter):
         return list(tag.attrs.items())
 
 
-def finish(path: Path, stylesheet: str, wordmark: str) -> None:
+def finish(path: Path, stylesheet: str, wordmark: str, generator: str = "") -> None:
     """Rewrite a rendered HTML file in place as the published page."""
-    path.write_text(make_page(path.read_text(encoding="utf-8"), stylesheet, wordmark), "utf-8")
+    html = make_page(path.read_text(encoding="utf-8"), stylesheet, wordmark, generator)
+    path.write_text(html, "utf-8")
 
 
-def make_page(html: str, stylesheet: str, wordmark: str) -> str:
+def make_page(html: str, stylesheet: str, wordmark: str, generator: str = "") -> str:
     soup = BeautifulSoup(html, "html.parser")
     if soup.body is None or soup.head is None:
         raise BuildError("the renderer wrote an HTML page without <head> or <body>")
+    if generator:
+        generated_by(soup, generator)
     charts = inline_charts(soup)
     shift_headings(soup)
-    for table in soup.find_all("table"):
-        scope_headers(table)
-        if columns(table) >= WIDE:
-            scroll_region(soup, table)
-    chart_regions(soup)
-    qualify_key_figures(soup)
+    scroll_tables(soup)
+    back_to_contents(soup)
     landmarks(soup, wordmark)
     style = soup.new_tag("style", id="brand")
     style.string = stylesheet
@@ -129,6 +133,8 @@ def chart_svg(uri: str) -> tuple[str, str]:
                 raise BuildError(f"a chart's SVG has a {bare} attribute that could run or fetch")
     if root.get("role") != "img" or not root.get("aria-label") or not root.get("id"):
         raise BuildError("a chart's SVG has no id, role=img or aria-label (its alt text)")
+    for child in root:  # the drawing: a reader hears the image's name, the numbers, once
+        child.set("aria-hidden", "true")
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
     return root.get("id", ""), ET.tostring(root, encoding="unicode")
@@ -136,8 +142,9 @@ def chart_svg(uri: str) -> tuple[str, str]:
 
 def inline_charts(soup: BeautifulSoup) -> list[str]:
     """Every SVG image in the page as inline SVG, in a figure whose caption comes first (the
-    Analysis Function puts a chart's title above it). The SVG is named by its own aria-label
-    (the alt text); the figure by its figcaption."""
+    Analysis Function puts a chart's title above it), followed by its data. The figure is
+    named by its caption, which is heard as that name only (not read again as text); the
+    SVG by its own aria-label (the numbers); the data table after the chart."""
     charts: list[str] = []
     seen: set[str] = set()
     for image in soup.find_all("img", src=lambda s: bool(s) and s.startswith(SVG_URI)):
@@ -157,12 +164,27 @@ def inline_charts(soup: BeautifulSoup) -> list[str]:
         wrapper = figure.parent
         if wrapper and wrapper.name == "div" and "quarto-figure" in classes(wrapper):
             wrapper.unwrap()
+        figure["class"] = " ".join([*classes(figure), "chart"])
         caption = figure.find("figcaption")
         if caption:
             caption["id"] = f"{chart_id}-caption"
+            caption["aria-hidden"] = "true"  # heard once: as the figure's name
+            figure["aria-labelledby"] = caption["id"]
             figure.insert(0, caption.extract())
-        figure["class"] = " ".join([*classes(figure), "chart"])
+        chart_data(figure, caption)
     return charts
+
+
+def chart_data(figure: Tag, caption: Tag | None) -> None:
+    """The chart's data (the "Data for this chart" disclosure the stitcher puts after the
+    figure) moved into the figure, its table named after the chart."""
+    details = figure.find_next_sibling()
+    if details is None or details.name != "details" or "chart-data" not in classes(details):
+        return
+    figure.append(details.extract())
+    table = details.find("table")
+    if table is not None and caption is not None and not table.find("caption"):
+        table["aria-labelledby"] = caption["id"]
 
 
 # --- Headings and tables ----------------------------------------------------------------------
@@ -176,73 +198,26 @@ def shift_headings(soup: BeautifulSoup) -> None:
         heading.name = f"h{min(int(heading.name[1]) + 1, 6)}"
 
 
-def columns(table: Tag) -> int:
-    row = table.find("tr")
-    cells = row.find_all(["th", "td"]) if row else []
-    return sum(int(attribute(cell, "colspan") or 1) for cell in cells)
+def back_to_contents(soup: BeautifulSoup) -> None:
+    """A link back to the contents at the end of each chapter (before the next chapter's
+    heading, and before the colophon): the page is long, and a phone has no sidebar."""
+    toc = soup.find(id="TOC")
+    if toc is None:
+        return
+    chapters = [h for h in body(soup).find_all("h2") if not h.find_parent(id="TOC")]
+    for chapter in chapters[1:]:
+        chapter.insert_before(_back_link(soup))
+    colophon = body(soup).find("div", class_="colophon")
+    if chapters and colophon is not None:
+        colophon.insert_before(_back_link(soup))
 
 
-def scope_headers(table: Tag) -> None:
-    """Column headers scoped to their columns; the first cell of each body row (which names
-    the row: a figure, a service, an area, a year, an aim) a header scoped to its row."""
-    head = table.find("thead")
-    if head:
-        for cell in head.find_all("th"):
-            cell["scope"] = "col"
-    for body in table.find_all("tbody"):
-        for row in body.find_all("tr", recursive=False):
-            first = row.find(["td", "th"], recursive=False)
-            if first is not None:
-                first.name = "th"
-                first["scope"] = "row"
-
-
-def scroll_region(soup: BeautifulSoup, table: Tag) -> None:
-    """A wide table scrolls on its own at 320 px, not the page: a region a keyboard can reach
-    (tabindex 0) and scroll, named by the table's caption, else the heading above it."""
-    caption = table.find("caption")
-    label = caption or table.find_previous(HEADING)
-    region = soup.new_tag("div", attrs={"class": "table-scroll", "role": "region"})
-    if label is not None:
-        if not label.get("id"):
-            label["id"] = new_id(soup, "table-caption")
-        region["aria-labelledby"] = label["id"]
-    else:
-        region["aria-label"] = "Table"
-    region["tabindex"] = "0"
-    table.wrap(region)
-
-
-def new_id(soup: BeautifulSoup, stem: str) -> str:
-    """An id no element of the page has."""
-    n = 1
-    while soup.find(id=f"{stem}-{n}"):
-        n += 1
-    return f"{stem}-{n}"
-
-
-def chart_regions(soup: BeautifulSoup) -> None:
-    """A chart's data table (in its details) is named by the chart's caption."""
-    for details in soup.find_all("details", class_="chart-data"):
-        figure = details.find_previous("figure")
-        caption = figure.find("figcaption") if figure else None
-        region = details.find(class_="table-scroll")
-        if caption and caption.get("id") and region is not None:
-            region["aria-labelledby"] = caption["id"]
-
-
-def qualify_key_figures(soup: BeautifulSoup) -> None:
-    """A key figure's qualifier ("over 375,000", "circa 3,500") in a span of its own, which
-    the style sets small above the figure; the words stay in order, with their space."""
-    for number in soup.select(".key-figure .number"):
-        words = number.get_text()
-        qualifier, space, figure = words.rpartition(" ")
-        if not space or not qualifier.strip() or len(number.contents) != 1:
-            continue
-        small = soup.new_tag("span", attrs={"class": "qualifier"})
-        small.string = qualifier
-        number.clear()
-        number.extend([small, " ", figure])
+def _back_link(soup: BeautifulSoup) -> Tag:
+    paragraph = soup.new_tag("p", attrs={"class": "back-to-contents"})
+    link = soup.new_tag("a", href="#TOC")
+    link.string = "Back to contents"
+    paragraph.append(link)
+    return paragraph
 
 
 # --- Landmarks --------------------------------------------------------------------------------
@@ -281,9 +256,28 @@ def brand_css(brand: Brand) -> str:
     return css(brand, font_dir())
 
 
-def finish_report(path: Path, brand: Brand) -> None:
-    """The rendered report (its renderer embedded report.css already) as the published page."""
-    finish(path, brand_css(brand), brand.name)
+def finish_report(path: Path, brand: Brand, generator: str = "") -> None:
+    """The rendered report (its renderer embedded report.css already) as the published page;
+    `generator` (what made it, the renderer's version included) in its generator tag."""
+    finish(path, brand_css(brand), brand.name, generator)
+
+
+def generated_by(soup: BeautifulSoup, generator: str) -> None:
+    """One generator tag, ours, in place of the renderer's ("pandoc", "quarto-1.10.18")."""
+    head = soup.head
+    assert head is not None  # make_page refuses a page without one
+    for old in head.find_all("meta", attrs={"name": "generator"}):
+        old.decompose()
+    head.append(soup.new_tag("meta", attrs={"name": "generator", "content": generator}))
+
+
+def finish_tables(html: str) -> str:
+    """A page the pipeline writes itself (figures.html) with its tables made as the report's
+    are: headers scoped, a scroll region and its cue where a table can be wider than the
+    page."""
+    soup = BeautifulSoup(html, "html.parser")
+    scroll_tables(soup)
+    return soup.decode(formatter=_Formatter())
 
 
 def page_style(report_css: Path | None, brand: Brand) -> str:
