@@ -102,7 +102,8 @@ def test_previous_and_change_in_narrative_are_checked(real_data):
 def test_qualifier_and_period_come_from_their_columns_not_the_note(good_data):
     tiles = open_year("2019/20").key_figures("at-a-glance/aim-3.md").markdown.replace("\\", "")
     assert "[375,000]{.number}\n\nNew trees to plant over the next 5 years" in tiles
-    assert "[over 375,000]" not in tiles and "[over £317m]{.number}" in tiles
+    assert "over]{.qualifier} 375,000" not in tiles
+    assert "[[over]{.qualifier} £317m]{.number}" in tiles
     values = good_data / "2019-20" / "values.csv"
     text = values.read_text(encoding="utf-8")
     values.write_text(  # a note that starts "over" is a reviewer's note, nothing more
@@ -126,7 +127,7 @@ def test_qualifier_and_period_come_from_their_columns_not_the_note(good_data):
     )
     report = open_year("2019/20", good_data)
     tiles = report.key_figures("at-a-glance/aim-1.md")
-    assert "[over 14,975]{.number}" in tiles.markdown
+    assert "[[over]{.qualifier} 14,975]{.number}" in tiles.markdown
     assert "in the year" in tiles.markdown
     record = tiles.figures[0]
     assert (record.qualifier, record.period, record.text) == ("over", "in the year", "14,975")
@@ -154,8 +155,9 @@ def test_a_derived_share_is_published_as_derived_with_its_formula():
     assert record.formula == (
         "100% - funding_share_council_tax (36.7%) - funding_share_business_rates (9.8%)"
     )
+    # the report prints the figure (no "Basis" column); the register says it is derived
     table = plain([report.table(["funding_share_grants_fees"], "t")])
-    assert "| 53.5% | Derived from reported figures |" in table
+    assert "| Share of spending funded by grants, fees and charges | 53.5% |" in table
 
 
 def test_a_label_follows_the_wording_of_its_year():
@@ -182,7 +184,7 @@ def test_a_series_break_is_drawn_and_nothing_is_compared_across_it():
     assert "series break, definition changed: from 2022/23" in data.markdown.replace("\\", "")
     report = open_year("2019/20")
     assert report.figures.change("household_waste_recycled") is None  # 50.1% -> 55%: a break
-    table = plain([report.table(["household_waste_recycled"], "t")])
+    table = plain([report.change_table(["household_waste_recycled"], "t")])
     assert "not compared: the series breaks in 2019/20 (coverage)" in table
     assert "+4.9" not in table
 

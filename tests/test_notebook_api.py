@@ -199,7 +199,7 @@ def test_a_figures_report_groups_figures_under_the_aims_whose_words_print_them()
         "## Other figures",
     ]
     compared = next(p for p in parts if "change since 2019/20" in p.caption)
-    assert "| Green Flag awards for country parks | 7 | 7 | No change |" in compared.markdown
+    assert "| Green Flag awards for country parks | 7 | 7 | no change |  |" in compared.markdown
 
 
 def test_the_figures_behind_a_section_are_one_click_away_on_the_web_page():

@@ -14,7 +14,7 @@ from essex_report.errors import Problems
 from essex_report.notebook.figures import Figures
 from essex_report.notebook.markup import heading
 from essex_report.notebook.parts import Part, Parts
-from essex_report.notebook.tables import changes, table
+from essex_report.notebook.tables import change_table, table
 
 FOLDERS = ("performance", "at-a-glance")
 
@@ -74,5 +74,7 @@ def figures_by_theme(
         if title:
             parts.append(Part(heading(title, level)))
         parts.append(table(figures, group, f"{name}, {figures.year}"))
-        parts.append(changes(figures, group, f"{name}: change since {figures.year.previous()}"))
+        parts.append(
+            change_table(figures, group, f"{name}: change since {figures.year.previous()}")
+        )
     return Parts(parts)

@@ -48,7 +48,8 @@ def change_table(figures: Figures, keys: Iterable[Key], caption: str) -> Part:
             now, record = figures.printed(moved.current)
             shown, change_record = figures.change_printed(moved)
             printed += [was, record, change_record]
-            rows.append([figures.label(moved.current), before, now, shown, moved.verdict])
+            verdict = "" if moved.delta == 0 else moved.verdict  # "no change" says it once
+            rows.append([figures.label(moved.current), before, now, shown, verdict])
             continue
         value = figures.value(*key)
         was_value = figures.value(*key, previous)
