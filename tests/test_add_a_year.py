@@ -151,7 +151,7 @@ def test_the_total_shares_and_gap_are_printed_in_html_and_pdf(added):
         for shown in PRINTED.values():
             assert shown in text, shown
     html = added["html"]
-    assert "shares of total budgeted spending, 2020/21 (budget)" in html
+    assert "shares of total budgeted spending, 2020/21" in html  # "budgeted": no "(budget)"
     assert (
         "The lines published for 2020/21 add up to £1,918.3m, £25.7m less than total budgeted "
         "spending of £1,944.0m: 1.3% of it is not covered by the lines published."

@@ -302,8 +302,10 @@ def test_a_screen_reader_hears_each_caption_and_figure_once(browser, built):
         assert said(chart.closed, chart.caption) == 1, chart.closed
         assert chart.values and all(said(chart.closed, v) == 1 for v in chart.values), chart.closed
         assert chart.closed.count("Data for this chart") == 1
-        data = chart.opened[chart.opened.index("- table") :]
-        assert data.startswith(f'- table "{chart.caption}"'), chart.opened  # named after it
+        data = chart.opened[re.search(r"- '?table ", chart.opened).start() :]
+        # named after it (Playwright quotes a line whose name holds a colon)
+        named = "- '?table " + re.escape(f'"{chart.caption}"')
+        assert re.match(named, data), chart.opened
         assert said(data, chart.caption) == 1
         assert all(said(data, v) == chart.values.count(v) for v in chart.values), data
     for table in tables:
@@ -319,7 +321,7 @@ def test_word_from_the_built_in_renderer(builtin_2019):
     with zipfile.ZipFile(builtin_2019.folder / "annual-report.docx") as docx:
         xml = docx.read("word/document.xml").decode("utf-8")
     assert "Our spending" in xml and "£668m" in xml
-    assert 'descr="Bar chart in £ million: Adult social care and public health: £668m' in xml
+    assert 'descr="Bar chart in £ million: Adult social care and public health: over £668m' in xml
     # A4, a PNG for every chart (with its SVG), contents as links, captions above charts
     assert re.search(r'<w:pgSz (w:h="16838" w:w="11906"|w:w="11906" w:h="16838")', xml)
     assert xml.count("<asvg:svgBlip") == xml.count('<a:blip r:embed="') >= 7

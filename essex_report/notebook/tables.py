@@ -1,7 +1,7 @@
 """Tables of figures, printed where they add something the words do not: the figures of a
 chapter that has no words (a year's figures report), a figure on its own, the change on the
-previous year where both years have a figure of the same kind (and why not, where its series
-breaks), and a total's lines with the total and any gap between them."""
+previous year where both years have a figure of the same kind and its series does not break,
+and a total's lines with the total and any gap between them."""
 
 from __future__ import annotations
 
@@ -34,34 +34,23 @@ def table(figures: Figures, keys: Iterable[Key], caption: str) -> Part:
 
 
 def change_table(figures: Figures, keys: Iterable[Key], caption: str) -> Part:
-    """The figures that the previous year has too, of the same kind: both years, the change
-    (in the figure's unit and in per cent, registered as a figure of its own) and whether it
-    is better or worse; a figure whose series breaks between the years says it is not
-    compared. Nothing when no figure has one to compare with."""
+    """The figures that the previous year has too, of the same kind and with no break in their
+    series between the two years: both years, the change (in the figure's unit and in per
+    cent, registered as a figure of its own) and whether it is better or worse. Nothing when
+    no figure can be compared (report.change says why a figure is not)."""
     previous = figures.year.previous()
     rows: list[list[str]] = []
     printed: list[Printed] = []
     for key in dict.fromkeys(key_of(k) for k in keys):
         moved = figures.change(key)
-        if moved is not None:
-            before, was = figures.printed(moved.previous)
-            now, record = figures.printed(moved.current)
-            shown, change_record = figures.change_printed(moved)
-            printed += [was, record, change_record]
-            verdict = "" if moved.delta == 0 else moved.verdict  # "no change" says it once
-            rows.append([figures.label(moved.current), before, now, shown, verdict])
+        if moved is None:
             continue
-        value = figures.value(*key)
-        was_value = figures.value(*key, previous)
-        if value is None or was_value is None:
-            continue
-        broken = figures.series_break(key[0], was_value.year)
-        if broken:
-            before, was = figures.printed(was_value)
-            now, record = figures.printed(value)
-            printed += [was, record]
-            why = f"not compared: the series breaks in {broken.year} ({broken.change})"
-            rows.append([figures.label(value), before, now, why, ""])
+        before, was = figures.printed(moved.previous)
+        now, record = figures.printed(moved.current)
+        shown, change_record = figures.change_printed(moved)
+        printed += [was, record, change_record]
+        verdict = "" if moved.delta == 0 else moved.verdict  # "no change" says it once
+        rows.append([figures.label(moved.current), before, now, shown, verdict])
     if not rows:
         return Part()
     header = ["Figure", previous.label, figures.year.label, "Change", "Direction"]
