@@ -157,8 +157,9 @@ def test_the_total_shares_and_gap_are_printed_in_html_and_pdf(added):
         "spending of £1,944.0m: 1.3% of it is not covered by the lines published."
     ) in html
     for row in page():
-        if row["kind"] == "service":
-            assert f"Budgeted spending on {row['name'].lower()}" in html
+        if row["kind"] == "service":  # each line under its name; "Budgeted spending on" once
+            name = row["name"]
+            assert f"{name[:1].upper()}{name[1:].lower()}" in html, name
 
 
 def test_the_register_has_each_derived_figure_with_its_formula(added):

@@ -263,7 +263,7 @@ def test_tables_add_what_the_words_do_not_and_the_register_keeps_the_notes(built
     assert "Figures for priority" not in text and "Basis" not in text and "(reported)" not in text
     assert "Change on 2018/19" not in text  # a change is printed only where there is one
     assert "Aim 4 Priority 2: change since 2018/19" in text
-    assert re.search(r"Council apprentices\s*147\s*229\s*Up 82 \(55.8%\): better", text)
+    assert re.search(r"Council apprentices\s*147\s*229\s*\+82 \(\+56%\)\s*better", text)
     rows = {
         r["indicator"]: r for r in csv.DictReader((built / "figures.csv").open(encoding="utf-8"))
     }
