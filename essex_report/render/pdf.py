@@ -93,6 +93,8 @@ def row_headers(path: Path) -> int:
             )
         }
     )
-    with path.open("wb") as out:
+    staging = path.with_name(path.name + ".tmp")  # the PDF read is never the one written
+    with staging.open("wb") as out:
         writer.write(out)
+    staging.replace(path)
     return marked
