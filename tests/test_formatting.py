@@ -68,3 +68,80 @@ def test_thousands_are_grouped_in_threes(number):
 
 def test_changes_in_measured_units_keep_their_unit():
     assert format_change(Decimal("-1500"), "tonnes") == "-1,500 tonnes"
+
+
+# --- Rounding as the council prints (issue 16) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "decimals", "printed"),
+    [
+        ("53.45", "percent", 1, "53.5%"),  # half away from zero, not half to even (53.4%)
+        ("0.125", "GBP m", 2, "£0.13m"),
+        ("2.5", "count", 0, "3"),
+        ("3.5", "count", 0, "4"),
+        ("-2.5", "count", 0, "-3"),
+    ],
+)
+def test_halves_round_away_from_zero(value, unit, decimals, printed):
+    assert format_value(Decimal(value), unit, decimals) == printed
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "decimals", "printed"),
+    [
+        ("999.95", "GBP m", 1, "£1.0bn"),  # not £1,000.0m
+        ("999.96", "GBP k", 1, "£1.0m"),
+        ("999.5", "GBP m", 0, "£1bn"),
+        ("-999.95", "GBP m", 1, "-£1.0bn"),
+        ("999.94", "GBP m", 1, "£999.9m"),  # rounding does not reach it
+        ("1000", "GBP m", None, "£1,000m"),  # as written: no rounding, no move
+        ("999.95", "EUR m", 1, "€1.0bn"),
+        ("999.95", "GBP bn", 1, "£1,000.0bn"),  # no unit above billions
+    ],
+)
+def test_a_unit_moves_up_when_rounding_reaches_it(value, unit, decimals, printed):
+    assert format_value(Decimal(value), unit, decimals) == printed
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "decimals", "printed"),
+    [
+        ("-0.04", "percent", 1, "0.0%"),  # never -0.0%
+        ("-0.4", "GBP m", 0, "£0m"),
+    ],
+)
+def test_a_value_that_rounds_to_zero_has_no_sign(value, unit, decimals, printed):
+    assert format_value(Decimal(value), unit, decimals) == printed
+
+
+@pytest.mark.parametrize(
+    ("ratio", "printed"),
+    [
+        (Decimal(-1) * 100 / Decimal(100_000), "-0.001%"),  # 1 on 100,000: not -0.0%
+        (Decimal("0.04"), "+0.04%"),
+        (Decimal("-0.05"), "-0.1%"),  # half away from zero
+        (Decimal("12.25"), "+12.3%"),
+        (Decimal(0), "no change"),
+    ],
+)
+def test_a_small_percent_change_keeps_enough_decimals(ratio, printed):
+    assert format_percent_change(ratio) == printed
+
+
+def test_a_small_change_keeps_enough_decimals():
+    assert format_change(Decimal("-0.04"), "GBP m", 1) == "-£0.04m"
+    assert format_change(Decimal("0.05"), "percent", 1) == "+0.1 percentage points"
+
+
+@given(
+    st.decimals(min_value=-(10**6), max_value=10**6, places=4, allow_nan=False),
+    st.integers(min_value=0, max_value=3),
+)
+def test_printed_money_never_shows_minus_zero_nor_four_digit_millions_from_rounding(
+    value, decimals
+):
+    printed = format_value(value, "GBP m", decimals)
+    assert not printed.startswith("-£0") or any(c in "123456789" for c in printed)
+    if abs(value) < 1000:
+        assert not printed.lstrip("-£").startswith("1,000")
