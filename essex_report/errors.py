@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
@@ -147,6 +147,14 @@ class Problems:
         if problem.is_error:
             key = (problem.file, problem.line)
             self._at[key] = self._at.get(key, 0) + 1
+
+    def amend(self, file: str, line: int | None, words: str) -> None:
+        """Add `words` to the first error of a row (file and line): how many other rows a
+        cause affects is said once, with it, rather than once for each of them."""
+        for index, problem in enumerate(self.found):
+            if problem.is_error and (problem.file, problem.line) == (file, line):
+                self.found[index] = replace(problem, message=f"{problem.message} {words}")
+                return
 
     def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:

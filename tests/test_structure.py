@@ -24,6 +24,7 @@ FOUNDATIONS = {
     "cache",
     "imports",
     "interrupt",
+    "text",
 }
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
@@ -34,7 +35,8 @@ ALLOWED: dict[str, set[str]] = {
     "imports": set(),
     "interrupt": set(),
     "progress": {"years", "errors"},
-    "config": {"errors", "limits"},
+    "text": set(),
+    "config": {"errors", "limits", "text"},
     "project": {"config", "errors", "years", "limits"},
     "data": FOUNDATIONS,
     "charts": {"errors", "years"},

@@ -48,6 +48,7 @@ def load_catalogue(data_dir: Path, problems: Problems) -> Catalogue:
         for row in rows:
             if problems.at(file, row.line):  # a row is used only without problems of its own
                 cat.rejected_ids.add(row.cells.get("id", ""))
+                cat.rejected_rows[(table.file, row.cells.get("id", ""))] = (file, row.line)
                 continue
             _add(cat, table, row, file, problems)
     _check_overlaps(cat, data_dir, problems)

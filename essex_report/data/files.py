@@ -17,6 +17,7 @@ from pathlib import Path
 from essex_report import limits
 from essex_report.data import schema
 from essex_report.errors import Problem, Problems, Reason, shown
+from essex_report.text import hidden_problem, nfc
 from essex_report.years import FinancialYear
 
 VALUES_FILE = "values.csv"
@@ -111,6 +112,7 @@ def record_listing(key: str, names: list[str]) -> None:
     a file added or removed there changes what loads."""
     for reads in _recorders:
         reads.listings[key] = listing_digest(names)
+BOM = "\ufeff"  # a byte-order mark: one is read by utf-8-sig, more are stripped
 
 
 def year_folder(data_dir: Path, year: FinancialYear) -> Path:
@@ -156,7 +158,8 @@ def _refused(path: Path, root: Path | None) -> str | None:
 def read_text(
     path: Path, problems: Problems, root: Path | None = None, note_file: bool = True
 ) -> str | None:
-    """A file's text as UTF-8 (a byte-order mark and Windows line endings are accepted).
+    """A file's text as UTF-8, NFC-normalised (one spelling for what looks the same; a
+    byte-order mark, even doubled, and Windows line endings are accepted).
 
     `root` is the data folder the file must stay inside (symbolic links included). `note_file`:
     whether recording() notes the file (values.csv is noted value by value instead).
@@ -188,7 +191,7 @@ def read_text(
             line=line,
         )
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return nfc(text.lstrip(BOM).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def parse_line(
@@ -307,6 +310,11 @@ def read_table(
     if fields is None:
         return []
     header = [name.strip() for name in fields]
+    for name in header:
+        hidden = hidden_problem(name)
+        if hidden:  # reported once, here: the name is then read without it
+            problems.add(file, f"a column name {hidden}", Reason.INVALID, line=1)
+    header = ["".join(c for c in name if hidden_problem(c) is None) for name in header]
     if not header:
         problems.add(
             file, f"the file is empty; expected the header {','.join(table.names)}", Reason.EMPTY
@@ -363,6 +371,10 @@ def _check_cells(
         if column.name not in cells:
             continue
         value = cells[column.name]
+        hidden = hidden_problem(value)
+        if hidden:
+            problems.add(file, hidden, Reason.INVALID, line=line, column=column.name)
+            continue
         if not value:
             if column.required:
                 problems.add(

@@ -8,6 +8,7 @@ what spans files. `load_workbook` runs the three, as every command and notebook 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
 from essex_report.data import schema
@@ -61,8 +62,14 @@ def load(data_dir: Path, only: FinancialYear | None = None) -> Workbook:
         years = [y for y in years if y <= only]
     # The years loaded (a later year added changes nothing for an earlier one).
     record_listing(years_listing(data_dir, only), [y.slug for y in years])
+    citing: Counter[tuple[str, str]] = Counter()  # value rows citing a refused catalogue row
     for year in years:
-        book.years[year] = load_values(year, data_dir, cat, problems)
+        book.years[year] = load_values(year, data_dir, cat, problems, citing)
+    for (table, key), count in citing.items():
+        file, line = cat.rejected_rows[(table, key)]
+        rows = "row cites" if count == 1 else "rows cite"
+        what = "source" if table == schema.SOURCES.file else "indicator"
+        problems.amend(file, line, f"({count} value {rows} this {what})")
     for year in years if only is None else [only]:
         book.narratives[year] = load_narratives(year, data_dir, problems)
     return book
@@ -84,8 +91,14 @@ def years_with_data(data_dir: Path) -> list[FinancialYear]:
 
 
 def load_values(
-    year: FinancialYear, data_dir: Path, cat: Catalogue, problems: Problems
+    year: FinancialYear,
+    data_dir: Path,
+    cat: Catalogue,
+    problems: Problems,
+    citing: Counter[tuple[str, str]] | None = None,
 ) -> YearData:
+    """A year's values.csv; `citing` counts the rows citing a source or an indicator whose
+    own row is refused (that one problem says how many: each row is not reported again)."""
     path = year_folder(data_dir, year) / VALUES_FILE
     before = len(problems)
     # Recorded value by value as it is read (model.Values), not as a file: a notebook that
@@ -123,10 +136,14 @@ def load_values(
             and not cat.doubtful(c["indicator"], schema.INDICATORS)
         ):
             problems.append(unknown(file, row, "indicator", c["indicator"], cat.indicators))
+        for table, key in ((schema.SOURCES, c["source"]), (schema.INDICATORS, c["indicator"])):
+            if citing is not None and (table.file, key) in cat.rejected_rows:
+                citing[(table.file, key)] += 1
         if (
             c["source"]
             and schema.check_source(c["source"]) is None
             and c["source"] not in cat.sources
+            and not cat.doubtful(c["source"], schema.SOURCES)  # its row said so, with a count
         ):
             problems.add(
                 file,

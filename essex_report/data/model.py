@@ -151,6 +151,8 @@ class Catalogue:
     # What could not be loaded (its problem is reported): references to it are not reported
     # again as unknown.
     rejected_ids: set[str] = field(default_factory=set)
+    rejected_rows: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    # (table file, id) -> (file as shown, line) of a refused row
     unreadable: set[str] = field(default_factory=set)  # table files
 
     def doubtful(self, value: str, table: schema.Table) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from essex_report.errors import DataError, Problem, Problems, Reason, shown
+from essex_report.text import hidden_problem
 
 PLACEHOLDER = re.compile(r"\{\{\s*(?P<body>[^{}]*?)\s*\}\}")
 # {{id}}, {{id[Breakdown]}}, {{id@2018/19}} (a fixed year), {{id@previous}} (the year before
@@ -126,6 +127,10 @@ def parse_narrative(path: Path, text: str, problems: Problems | None = None) -> 
     found: list[Problem] = []
     doc = Narrative(path)
     lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        hidden = hidden_problem(line)
+        if hidden:
+            found.append(Problem(shown(path), hidden, line=number, reason=Reason.NARRATIVE))
     start = 0
     if lines and lines[0].strip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)

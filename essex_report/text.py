@@ -1,0 +1,59 @@
+"""Text identity: what every string a build reads must be before it is compared or printed.
+
+Two strings that look the same must be the same string: text is NFC-normalised (`Région`
+typed with a combining accent is `Région`), and characters a reader cannot see or that reorder
+what is shown (zero-width spaces, byte-order marks, soft hyphens, bidirectional controls,
+control characters) are refused, named, wherever they are found. Imports nothing of the
+package."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Categories of characters that print nothing a reader can see, or change the order in which
+# what follows is shown: Cf (format: zero-width, bidi controls, BOM, soft hyphen), Cc
+# (control), Zl and Zp (line and paragraph separators), Co (private use), Cn (unassigned).
+HIDDEN_CATEGORIES = {"Cf", "Cc", "Zl", "Zp", "Co", "Cn"}
+ALLOWED_CONTROLS = {"\t", "\n"}  # white space a file may hold: tabs and line ends
+
+
+def character_name(char: str) -> str:
+    """U+200B ZERO WIDTH SPACE: how a message names a character a reader cannot see."""
+    name = unicodedata.name(char, "") or {
+        "\x00": "NULL",
+        "\r": "CARRIAGE RETURN",
+        "\x1b": "ESCAPE",
+        "\x7f": "DELETE",
+    }.get(char, "a control character" if unicodedata.category(char) == "Cc" else "")
+    return f"U+{ord(char):04X} {name}".rstrip()
+
+
+def hidden(text: str) -> str | None:
+    """The first character of `text` a reader cannot see (or that reorders what follows), or
+    None."""
+    for char in text:
+        if char not in ALLOWED_CONTROLS and unicodedata.category(char) in HIDDEN_CATEGORIES:
+            return char
+    return None
+
+
+def hidden_problem(text: str) -> str | None:
+    """What a message says of the first hidden character in `text`, or None."""
+    char = hidden(text)
+    if char is None:
+        return None
+    return (
+        f"holds {character_name(char)}, a character that is invisible or reorders the text "
+        "around it, so what is printed would not read as written; delete it (retype the "
+        "words around it if need be)"
+    )
+
+
+def nfc(text: str) -> str:
+    """`text` in Unicode's composed form: one spelling for what looks the same."""
+    return unicodedata.normalize("NFC", text)
+
+
+def shown_text(text: str) -> str:
+    """Text for a one-line message: hidden characters written as <U+200B>, never raw."""
+    return "".join(f"<U+{ord(c):04X}>" if hidden(c) else c for c in text)
