@@ -29,7 +29,9 @@ def test_every_hidden_character_is_found_and_named(char, name):
     assert shown_text(f"a{char}b") == f"a<U+{ord(char):04X}>b"
 
 
-@pytest.mark.parametrize("text", ["Essex", "Région", "£2.1bn", "a\tb", "Colchester – Harwich", "😀"])
+@pytest.mark.parametrize(
+    "text", ["Essex", "Région", "£2.1bn", "a\tb", "Colchester – Harwich", "😀"]
+)
 def test_visible_text_passes(text):
     assert hidden(text) is None
 
