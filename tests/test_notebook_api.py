@@ -40,9 +40,24 @@ def test_missing_figures_files_and_sections_print_nothing_or_not_available(repor
     assert not report.table(["capital_investment"], "Capital")
     assert report.bar_chart(["capital_investment", "spend_day_to_day"], "x", "y") == Parts()
     assert report.trend_chart("spend_total") == Parts()
-    words = report.words("We invested {{capital_investment}} in {{year}}.")
-    assert words.markdown == "We invested not available in 2019/20\\."
-    assert words.figures == ()
+
+
+def test_words_never_print_not_available_inside_a_sentence(report):
+    """Issue 16: "we have spent not available on", at exit 0."""
+    with pytest.raises(CellProblem, match=r"'\{\{capital_investment\}\}' names a figure 2019/20"):
+        report.words("We invested {{capital_investment}} in {{year}}.")
+    with pytest.raises(CellProblem, match="capital_investment"):
+        report.markdown_cell("We invested {{capital_investment}}.")
+
+
+@pytest.mark.parametrize(
+    ("written", "braces"),
+    [("{spend_total}", "one brace"), ("{{{spend_total}}}", "three braces"), ("{ year }", "one")],
+)
+def test_a_placeholder_with_the_wrong_braces_is_refused(report, written, braces):
+    for fill in (report.words, report.markdown_cell):
+        with pytest.raises(CellProblem, match=braces):
+            fill(f"We have spent {written} on it.")
 
 
 def test_a_name_not_in_the_data_is_a_one_line_error(report):

@@ -19,6 +19,7 @@ from essex_report.data.narrative import (
     PREVIOUS,
     REFERENCE,
     Narrative,
+    brace_problems,
     fixed_year,
     literal_numbers,
 )
@@ -53,7 +54,7 @@ def check_year(book: Workbook, year: FinancialYear) -> None:
                 level=Level.WARNING,
             )
         _check_name(name, doc, cat, framework, book.problems)
-        _check_structure(doc, book.problems)
+        _check_structure(doc, cat, book.problems)
         _check_placeholders(doc, year, book)
         _check_typed_figures(doc, book.data(year), index, cat, book.problems)
     check_relations(book.data(year), cat, book.problems, book.data_dir)
@@ -92,7 +93,7 @@ def _check_name(
     )
 
 
-def _check_structure(doc: Narrative, problems: Problems) -> None:
+def _check_structure(doc: Narrative, cat: Catalogue, problems: Problems) -> None:
     """Headings that follow each other level by level, with no placeholder in them, and every
     placeholder closed: anything else would be printed wrongly or break the PDF."""
     file = shown(doc.path)
@@ -119,6 +120,8 @@ def _check_structure(doc: Narrative, problems: Problems) -> None:
                 line=block.line,
             )
     for line, text in doc.texts():
+        for message in brace_problems(text, lambda i: i in cat.indicators):
+            problems.add(file, message, Reason.PLACEHOLDER, line=line)
         rest = PLACEHOLDER.sub(" ", text)
         for match in BROKEN_PLACEHOLDER.finditer(rest):
             name = match.group(0).strip("{}") or "indicator_id"
@@ -200,6 +203,14 @@ def _reference_problem(
     if chart:
         return None
     if data.get(indicator, breakdown) is None:
+        empty = data.empty.get((indicator, breakdown))
+        if empty is not None:
+            part = f"[{breakdown}]" if breakdown else ""
+            return (
+                f"'{indicator}{part}' has no value for {year} yet (its row in {where}, line "
+                f"{empty}, is empty), and these words print it; fill in the value, or take "
+                "the placeholder out"
+            )
         if (indicator, breakdown) in data.listed or not data.readable:
             return None  # the row's own problem is already reported
         part = f"[{breakdown}]" if breakdown else ""

@@ -162,6 +162,8 @@ def load_values(
                 line=row.line,
                 column="section",
             )
+        if not c["value"] and not problems.at(file, row.line):
+            data.empty[(c["indicator"], c["breakdown"])] = row.line  # a figure still to find
         if problems.at(file, row.line) or indicator is None or not c["value"]:
             continue
         amount = schema.parse_number(c["value"])

@@ -267,6 +267,7 @@ class YearData:
     # of its own is listed, but is not one of these).
     to_find: set[tuple[str, str]] = field(default_factory=set)
     readable: bool = True
+    empty: dict[tuple[str, str], int] = field(default_factory=dict)  # rows without a value: line
 
     # Target rows (basis `target`), which may stand beside the figure of the same indicator;
     # a target without a figure is in `values` too, as the figure the year prints.

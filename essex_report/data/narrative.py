@@ -44,6 +44,32 @@ def figure_keys(text: str) -> list[tuple[str, str]]:
     return keys
 
 
+# A placeholder written with another number of braces than two on each side.
+BRACED = re.compile(r"(?<!\{)(?P<open>\{+)\s*(?P<body>[^{}]*?)\s*(?P<close>\}+)(?!\})")
+COUNTS = {1: "one brace", 3: "three braces", 4: "four braces"}
+
+
+def brace_problems(text: str, is_indicator: Callable[[str], bool]) -> list[str]:
+    """A message for every `{name}` or `{{{name}}}` in `text` that names the year or a figure
+    (`is_indicator`): one brace prints as written, three print braces around the figure."""
+    found = []
+    for match in BRACED.finditer(text):
+        width = len(match["open"])
+        ref = REFERENCE.fullmatch(match["body"])
+        if width == 2 or width != len(match["close"]) or ref is None:
+            continue  # a placeholder, or one not closed (reported as such), or other words
+        if match["body"] != "year" and not is_indicator(ref["indicator"]):
+            continue
+        count = COUNTS.get(width, f"{width} braces")
+        what = "the year" if match["body"] == "year" else "a figure"
+        result = "it would print as written" if width == 1 else "braces would print around it"
+        found.append(
+            f"'{match.group(0)}' names {what} with {count} on each side, so {result}; "
+            f"write {{{{{match['body']}}}}}"
+        )
+    return found
+
+
 CHART_LINE = re.compile(r"\{\{\s*chart:\s*(?P<ids>[a-z0-9_,\s]+?)\s*\}\}")
 # A number standing on its own: not part of a name (J7a, RIS2), a range (16-17) or a date
 # (2019/20). Optional currency before and scale or percent after.

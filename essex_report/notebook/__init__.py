@@ -9,9 +9,9 @@
     report.trend_chart("band_d_total")          # the figure across years, on a year axis
 
 Every method returns parts (parts.py) that display themselves and carry the figures they
-print, so the register needs nothing else. A figure the year does not have is never an error:
-tables and charts leave it out, words say "not available". A name that is not in the data (an
-indicator id, a narrative file) is a one-line error naming it.
+print, so the register needs nothing else. A figure the year does not have is left out of
+tables and charts; words that print it are a one-line error (never "we spent not available"),
+as is a name that is not in the data (an indicator id, a narrative file).
 
 May import the data stage, the charts, the project and the foundations.
 """

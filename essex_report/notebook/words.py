@@ -21,6 +21,7 @@ from essex_report.data.narrative import (
     REFERENCE,
     Block,
     Narrative,
+    brace_problems,
     figure_keys,
     fixed_year,
 )
@@ -263,26 +264,38 @@ class Words:
         them too, keeping *italic* and **bold** (narrative and words); False keeps a notebook
         Markdown cell's own Markdown as written."""
 
+        wrong = brace_problems(text, lambda i: i in self.figures.catalogue.indicators)
+        if wrong:  # checks.py reports these in narrative before any notebook runs
+            raise CellProblem(wrong[0])
+
         def resolve(match: re.Match[str]) -> str:
             body = match["body"]
             if body == "year":
                 return escape(self.year.label)
             ref = REFERENCE.fullmatch(body)
-            if ref is None:  # checks.py reports these in narrative before any notebook runs
+            if ref is None:
                 raise CellProblem(f"'{match.group(0)}' is not a placeholder")
             breakdown = ref["breakdown"] or ""
             if ref["year"] == CHANGE:
                 moved = self.figures.change((ref["indicator"], breakdown))
-                if moved is None:
-                    return escape(NOT_AVAILABLE)
+                if moved is None:  # never "up not available on" (narrative: checks.py)
+                    raise CellProblem(
+                        f"'{match.group(0)}' names a change {self.year} cannot work out (no "
+                        "figure for the year before on the same basis), so these words cannot "
+                        "print it"
+                    )
                 text, figure = self.figures.change_printed(moved)
                 figures.append(dataclasses.replace(figure, heading=under))
                 return escape(text)
             year = self.year.previous() if ref["year"] == PREVIOUS else None
             year = parse_year(ref["year"]) if fixed_year(ref) else year
             value = self.figures.value(ref["indicator"], breakdown, year)
-            if value is None:
-                return escape(NOT_AVAILABLE)
+            if value is None:  # never "we have spent not available on" (narrative: checks.py)
+                raise CellProblem(
+                    f"'{match.group(0)}' names a figure {year or self.year} has no value for, "
+                    "so these words cannot print it; put them in the year's narrative, or "
+                    "show them only when report.value(...) has the figure"
+                )
             text, figure = self.figures.printed(value, under)
             figures.append(figure)
             return escape(text)
