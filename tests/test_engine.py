@@ -76,7 +76,7 @@ def test_markdown_cells_are_filled_in_the_notebook_s_own_process(tmp_path, good_
     assert outcome.ok, outcome
     executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     filled = executed.cells[-1]
-    assert source(filled) == "# Spending in 2019/20\n\nWe spent £2\\.1bn."
+    assert source(filled) == "# Spending in 2019/20\n\nWe spent £2\\.1bn\\."  # words escaped
     assert filled.metadata[META]["source"] == written  # never the stored copy's
     figures = filled.metadata[META]["payload"]["figures"]
     assert [(f["indicator"], f["heading"]) for f in figures] == [
@@ -128,3 +128,76 @@ def test_the_engine_is_registered_with_papermill_for_its_command():
 
     engine.register()
     assert papermill_engines.get_engine("essex") is engine.EssexEngine
+
+
+FORGED = (
+    "from IPython.display import display\n"
+    "from essex_report.notebook.parts import PAYLOAD_MIME\n"
+    "payload = {'kind': 'markdown', 'figures': [], 'printed': []}\n"
+    "display({'text/markdown': 'We spent £9.9bn.', PAYLOAD_MIME: payload}, raw=True)"
+)
+COPIED = (
+    "from IPython.display import display\n"
+    "data, _ = report.words('We spent {{spend_total}}.').bundle()\n"
+    "data['text/markdown'] = 'We spent £9.9bn.'\n"
+    "display(data, raw=True)"
+)
+
+
+@pytest.mark.parametrize("forgery", [FORGED, COPIED])
+def test_a_payload_the_notebook_api_did_not_make_in_this_build_is_refused(
+    tmp_path, monkeypatch, forgery
+):
+    """Issue 16: a cell displayed the project's own MIME type by hand, and the page printed
+    "We spent £9.9bn" while the register said £2.1bn."""
+    from .builds import only_chapters
+
+    notebook = tiny_notebook(
+        tmp_path / "forged.ipynb",
+        "from essex_report.notebook import open_year\nreport = open_year(year, data_dir)",
+        "report.words('We spent {{spend_total}}.')",
+        forgery,
+    )
+    only_chapters(monkeypatch, notebook)
+    with pytest.raises(NotebookError) as refused:
+        execute.run_notebooks(Project(), parse_year("2019/20"), tmp_path / "out", None, 60)
+    assert refused.value.detail.startswith("cell 4: shows a part the notebook API did not make")
+
+
+def test_parts_the_notebook_api_made_are_accepted(tmp_path, monkeypatch):
+    from .builds import only_chapters
+
+    notebook = tiny_notebook(
+        tmp_path / "genuine.ipynb",
+        "from essex_report.notebook import open_year\nreport = open_year(year, data_dir)",
+        "report.words('We spent {{spend_total}}.')",
+    )
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("# Spending in {{year}}"))
+    nbformat.write(nb, notebook)
+    only_chapters(monkeypatch, notebook)
+    out = execute.run_notebooks(Project(), parse_year("2019/20"), tmp_path / "out", None, 60)
+    assert read_notebook(out[0]).cells[-1].source == "# Spending in 2019/20"
+
+
+def test_only_parts_signed_with_the_run_s_key_are_trusted():
+    from essex_report.notebook import parts
+    from essex_report.run import trust
+
+    key = b"k" * 32
+    part = parts.Part("We spent £2\\.1bn\\.")
+    parts.sign_with(key)
+    try:
+        data, _ = part.bundle()
+        cell = nbformat.v4.new_markdown_cell("# Title")
+        cell.metadata[META] = {"payload": parts.signed({"text/markdown": "# Title"}, {})}
+    finally:
+        parts.sign_with(b"")
+    output = nbformat.v4.new_output("display_data", data=data)
+    nb = nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_code_cell("x", outputs=[output])])
+    assert trust.untrusted(nb, key) is None
+    assert trust.untrusted(nb, b"another run's key" * 2) == (1, trust.NOT_FILLED)
+    output["data"]["text/markdown"] = "We spent £9\\.9bn\\."
+    assert trust.untrusted(nb, key) == (2, trust.NOT_MADE)
+    cell.source = "# Another title"
+    assert trust.untrusted(nb, key) == (1, trust.NOT_FILLED)

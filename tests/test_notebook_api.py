@@ -3,6 +3,8 @@ that a figure missing for a year is never an error while a name not in the data 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from essex_report.errors import ReportError
@@ -104,7 +106,7 @@ def test_parts_display_as_markdown_or_svg_with_their_payload(report):
 
 def test_markdown_cells_fill_placeholders_and_refuse_typed_figures(report):
     part = report.markdown_cell("# Money\n\nWe spent **{{spend_total}}** in {{year}}.")
-    assert part.markdown == "# Money\n\nWe spent **£2\\.1bn** in 2019/20."
+    assert part.markdown == "# Money\n\nWe spent **£2\\.1bn** in 2019/20\\."
     assert part.figures[0].heading == (1, "Money")
     with pytest.raises(CellProblem, match=r"^.spend_totl. is not an indicator"):
         report.markdown_cell("We spent {{spend_totl}}.")
@@ -238,3 +240,52 @@ def test_a_year_before_every_framework_says_so_once_and_has_no_framework_chapter
     assert report.framework_table() == Parts()  # its heading, with nothing under it, is left out
     said = report.about_figures_only().markdown
     assert said.count("No strategic framework in the data applies to 2016/17") == 1
+
+
+HOSTILE_CELL = [
+    "<script>alert(1)</script>",
+    '<iframe src="http://127.0.0.1:8765/f"></iframe>',
+    '<img src="http://127.0.0.1:8765/i.png">',
+    "[a](javascript:alert(2)) and [b](https://example.org/x)",
+    "<style>body{display:none}</style>",
+    "```{=typst}\n#set page(fill: red)\n```",
+    "`#set page(fill: red)`{=typst} and $x^2$ and @ref",
+    "::: {.callout-warning}\nwarned\n:::",
+    "    indented like code",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "Term\n: a definition",
+    "<!-- a comment -->",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_CELL)
+def test_a_markdown_cell_s_own_markup_prints_as_written(report, hostile):
+    """Issue 16 (1): a notebook Markdown cell reached the HTML and the PDF live; narrative
+    files escape the same text. Only the words' subset is kept."""
+    markdown = report.markdown_cell(hostile).markdown
+    live = re.sub(r"\\.", "", markdown)  # what is left once every escaped character is taken out
+    for mark in ("<", "](", "`", ":", "{", "$", "@", "\n    ", "|", "#", "*"):
+        assert mark not in live
+    printed = [re.sub(r"\\(.)", r"\1", line) for line in markdown.split("\n")]
+    assert printed == [line.strip() for line in hostile.split("\n")]
+
+
+def test_a_quarto_shortcode_in_a_markdown_cell_is_refused(report):
+    with pytest.raises(CellProblem, match=r"'\{\{< meta title >\}\}' is not a placeholder"):
+        report.markdown_cell("The title is {{< meta title >}}.")
+
+
+def test_a_markdown_cell_keeps_the_words_subset_and_links_to_the_report_s_own_files(report):
+    written = (
+        "# About {{year}}\n\n- **one** and *two*\n  - nested\n1. first\n\n"
+        "See [the register](figures.html) and [the data](figures.csv)."
+    )
+    assert report.markdown_cell(written).markdown == (
+        "# About 2019/20\n\n- **one** and *two*\n  - nested\n1. first\n\n"
+        "See [the register](figures.html) and [the data](figures.csv)\\."
+    )
+
+
+def test_a_hidden_character_in_a_markdown_cell_is_named(report):
+    with pytest.raises(CellProblem, match=r"line 2 holds U\+202E RIGHT-TO-LEFT OVERRIDE"):
+        report.markdown_cell("# Title\nWe \u202espent")

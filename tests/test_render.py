@@ -182,7 +182,9 @@ def test_a_chart_output_becomes_markdown_with_its_alt_text():
     assert markdown.endswith(r'{fig-alt="A \"bar\" chart"}')
     assert outputs[1] == text
     assert chart_markdown(text) == text
-    assert filtered[2]["source"] == "Total spending in 2019/20: £2\\.1bn."  # as the build fills it
+    assert (
+        filtered[2]["source"] == "Total spending in 2019/20\\: £2\\.1bn\\."
+    )  # as the build fills it
 
 
 def test_the_brand_file_gives_colours_by_role_and_the_font(tmp_path):

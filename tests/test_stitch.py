@@ -39,6 +39,11 @@ def filled(written: str, markdown: str, *figures: Printed):
     return made
 
 
+def words(markdown: str):
+    """A Markdown cell of words the engine filled (nothing to escape, no figures)."""
+    return filled(markdown, markdown)
+
+
 def stitched(*cells, defaults=None):
     nb = new_notebook(cells=list(cells))
     into = Stitched()
@@ -63,7 +68,7 @@ def test_parameters_code_and_logs_never_reach_the_page():
         cell('year = "2018/19"', shown(Part("INJECTED")), tags=["injected-parameters"]),
         cell("print('log')", new_output("stream", name="stdout", text="a log line")),
         cell("x", new_output("execute_result", data={"text/plain": "'a value'"})),
-        new_markdown_cell("# Resources"),
+        words("# Resources"),
         cell("show()", shown(Part("Words", (figure(),)))),
         cell("scratch()", shown(Part("scratch")), tags=["remove-cell"]),
     )
@@ -76,9 +81,9 @@ def test_echo_include_and_output_options_and_the_execute_defaults():
         cell("#| echo: true\nx = 1", shown(Part("shown"))),
         cell("#| include: false\ny = 2", shown(Part("hidden by include"))),
         cell("#| output: false\nz = 3", shown(Part("hidden by output"))),
-        new_markdown_cell("Prose from a markdown cell."),
+        words("Prose from a markdown cell\\."),
     )
-    assert out.markdown == ["```python\nx = 1\n```", "shown", "Prose from a markdown cell."]
+    assert out.markdown == ["```python\nx = 1\n```", "shown", "Prose from a markdown cell\\."]
     echoed = stitched(cell("w = 4", shown(Part("out"))), defaults={"echo": True})
     assert echoed.markdown == ["```python\nw = 4\n```", "out"]
 
@@ -89,7 +94,7 @@ def test_figures_are_registered_under_the_headings_they_print_beneath():
         (figure("a", heading=(3, "Invest to grow")),),
     )
     out = stitched(
-        new_markdown_cell("# Resources"),
+        words("# Resources"),
         cell("a", shown(Part("Before any sub-heading", (figure("b"),)))),
         cell("b", shown(part)),
         cell("c", shown(Part("## Next year \\- plans", (figure("c"),)))),
@@ -113,14 +118,22 @@ def test_markdown_cells_arrive_filled_with_the_figures_they_print():
     assert out.entries[0].figure.text == "£2.1bn" and out.entries[0].section == "Resources"
 
 
-def test_a_markdown_cell_not_filled_by_the_build_names_the_notebook_and_cell():
-    with pytest.raises(BuildError, match=r"notebook notebooks/demo.ipynb, cell 3: its placeh"):
+@pytest.mark.parametrize("text", ["we spent {{spend_total}}", "<script>alert(1)</script>"])
+def test_a_markdown_cell_not_filled_by_the_build_names_the_notebook_and_cell(text):
+    """Issue 16: a cell the engine did not fill would print its own Markdown, HTML too."""
+    with pytest.raises(BuildError, match=r"notebook notebooks/demo.ipynb, cell 3: its words"):
         stitched(
             cell('year = "2019/20"', tags=["parameters"]),
             cell('year = "2019/20"', tags=["injected-parameters"]),  # not counted: Papermill's
-            new_markdown_cell("# Title"),
-            new_markdown_cell("we spent {{spend_total}}"),
+            words("# Title"),
+            new_markdown_cell(text),
         )
+
+
+def test_echoed_code_cannot_close_its_fence():
+    code = '#| echo: true\nhtml = """\n```\n<script>alert(1)</script>\n```"""'
+    out = stitched(cell(code))
+    assert out.markdown[0].startswith("````python\n") and out.markdown[0].endswith("\n````")
 
 
 def test_a_payload_that_the_notebook_api_did_not_write_is_refused():

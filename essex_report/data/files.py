@@ -23,6 +23,7 @@ from essex_report.years import FinancialYear
 VALUES_FILE = "values.csv"
 NARRATIVE_DIR = "narrative"
 MISSING = "the file is missing"
+BOM = "\ufeff"  # a byte-order mark: one is read by utf-8-sig, more are stripped
 
 
 @dataclass
@@ -112,7 +113,6 @@ def record_listing(key: str, names: list[str]) -> None:
     a file added or removed there changes what loads."""
     for reads in _recorders:
         reads.listings[key] = listing_digest(names)
-BOM = "\ufeff"  # a byte-order mark: one is read by utf-8-sig, more are stripped
 
 
 def year_folder(data_dir: Path, year: FinancialYear) -> Path:

@@ -132,7 +132,7 @@ def stitch_notebook(nb: NotebookNode, chapter: Chapter, into: Stitched) -> None:
         if options.get("include") is False:
             continue
         if options.get("echo") is True and code.strip():
-            into.add(f"```python\n{code.strip()}\n```")
+            into.add(code_block(code.strip()))
         if options.get("output") is False:
             continue
         stem = f"{chapter.assets}/{Path(chapter.name).stem}-{cell.metadata.get(NUMBER, 0)}"
@@ -140,13 +140,19 @@ def stitch_notebook(nb: NotebookNode, chapter: Chapter, into: Stitched) -> None:
             _output(output, options, f"{stem}-{index}", where, into)
 
 
+def code_block(code: str) -> str:
+    """Code shown as it is: in a fence longer than any run of backticks inside it, so the
+    code cannot close the fence and go on as Markdown (or HTML)."""
+    fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", code))])
+    return f"{fence}python\n{code}\n{fence}"
+
+
 def _markdown_cell(cell: NotebookNode, where: Where, into: Stitched) -> None:
+    """A Markdown cell as the build's engine filled it (its words escaped, its figures
+    recorded); one the engine did not fill would print its own Markdown, HTML included."""
     recorded = cell.metadata.get(META)
-    if recorded is None:
-        if "{{" in source(cell):
-            raise where.error(": its placeholders were not filled; run it with the build")
-        into.add(source(cell))
-        return
+    if not isinstance(recorded, dict):
+        raise where.error(": its words were not filled by the build; run it with the build")
     payload = _payload(recorded.get("payload"), where)
     into.written.append((where, str(recorded.get("source", ""))))
     into.add(source(cell), payload.figures)

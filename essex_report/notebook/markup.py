@@ -1,8 +1,12 @@
-"""The one escaping boundary: every string from data/ becomes Markdown here, and only here.
+"""The one escaping boundary: every string a build reads (data/, notebook Markdown cells,
+_quarto.yml, narrative front matter) becomes Markdown here, and only here.
 
 Pandoc (and so Quarto) turns the Markdown into HTML, Typst and Word; a string escaped by
-`escape` prints literally in all of them: no HTML, link, image, Typst command or Quarto
-shortcode can come out of the data. Tables and links are built here too, from escaped parts.
+`escape` prints literally in all of them: no HTML, link, image, Typst command, fenced div or
+Quarto shortcode can come out of what a build reads. Words keep a small subset (`words`:
+headings, bullet and numbered lists, paragraphs, *italic* and **bold**, and in a notebook's
+own Markdown links to the files published beside the report); tables and links are built
+here too, from escaped parts.
 """
 
 from __future__ import annotations
@@ -14,8 +18,16 @@ from urllib.parse import quote, urlsplit
 
 from essex_report.errors import ReportError
 
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+\-.!|~^$@&=])")
+# Every ASCII character pandoc may read as markup ("::: name" opens a div; ":" after a line
+# makes a definition): escaped with a backslash, it prints as itself.
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+\-.!|~^$@&=:])")
 EMPHASIS = re.compile(r"\*\*(?P<bold>[^*]+)\*\*|\*(?P<italic>[^*\s][^*]*)\*")
+HEADING_LINE = re.compile(r"(?P<marks>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
+LIST_ITEM = re.compile(r"(?P<indent> *)(?:[-*+•]|(?P<number>[0-9]{1,3})[.)])\s+(?P<text>.*)")
+LINK = re.compile(r"\[(?P<words>[^\[\]]+)\]\((?P<target>[^()\s]+)\)")
+# Files published beside the report, which a notebook's own words may link to; any other
+# link, web addresses included, is printed as written (a notebook's words are not a web page).
+OWN_FILES = frozenset({"figures.html", "figures.csv"})
 # Characters left as they are in a link target; everything else is percent-encoded.
 URL_SAFE = "/:?#[]@!$&*+,;=%-._~"
 
@@ -46,31 +58,72 @@ def link(text: str, url: str) -> str:
     return f"[{escape(text)}]({escape(url, 'url')})"
 
 
-def fill(text: str, resolve: Callable[[re.Match], str], pattern: re.Pattern) -> str:
-    """Narrative words as Markdown: placeholders resolved, `*italic*`/`**bold**` kept, the rest
-    escaped. `resolve` returns the (already escaped) Markdown for one placeholder match."""
+def fill(
+    text: str, resolve: Callable[[re.Match], str], pattern: re.Pattern, links: bool = False
+) -> str:
+    """Words as Markdown: placeholders resolved, `*italic*`/`**bold**` kept (around
+    placeholders too) and, with `links`, links to the files published beside the report; the
+    rest escaped. `resolve` returns the (already escaped) Markdown for one placeholder match."""
+
+    def plain(words: str) -> str:
+        out: list[str] = []
+        position = 0
+        for match in pattern.finditer(words):
+            out.append(escape(words[position : match.start()]))
+            out.append(resolve(match))
+            position = match.end()
+        return "".join(out) + escape(words[position:])
+
+    def emphasised(words: str) -> str:
+        out: list[str] = []
+        position = 0
+        for match in EMPHASIS.finditer(words):
+            out.append(plain(words[position : match.start()]))
+            marks = "**" if match["bold"] else "*"
+            out.append(f"{marks}{plain(match['bold'] or match['italic'])}{marks}")
+            position = match.end()
+        return "".join(out) + plain(words[position:])
+
+    if not links:
+        return emphasised(text)
     out: list[str] = []
     position = 0
-    for match in pattern.finditer(text):
-        out.append(_emphasis(text[position : match.start()]))
-        out.append(resolve(match))
-        position = match.end()
-    out.append(_emphasis(text[position:]))
-    return "".join(out)
+    for match in LINK.finditer(text):
+        if match["target"] in OWN_FILES:  # any other link is printed as written
+            out.append(emphasised(text[position : match.start()]))
+            out.append(f"[{emphasised(match['words'])}]({match['target']})")
+            position = match.end()
+    return "".join(out) + emphasised(text[position:])
 
 
-def _emphasis(text: str) -> str:
+def words_markdown(text: str, inline: Callable[[str, tuple[int, str] | None], str]) -> str:
+    """Words written as Markdown (a notebook's Markdown cell), as Markdown that prints them:
+    headings, bullet and numbered lists and paragraphs kept, each run of words given to
+    `inline` (which escapes it; with the heading it is under, or None); everything else
+    (HTML, code, fences, divs, tables, raw Typst) printed as written."""
     out: list[str] = []
-    position = 0
-    for match in EMPHASIS.finditer(text):
-        out.append(escape(text[position : match.start()]))
-        if match["bold"]:
-            out.append(f"**{escape(match['bold'])}**")
-        else:
-            out.append(f"*{escape(match['italic'])}*")
-        position = match.end()
-    out.append(escape(text[position:]))
-    return "".join(out)
+    under: tuple[int, str] | None = None
+    for line in text.split("\n"):
+        heading_ = HEADING_LINE.fullmatch(line.strip())
+        item = LIST_ITEM.fullmatch(line.rstrip())
+        if not line.strip():
+            out.append("")
+        elif heading_:
+            level = len(heading_["marks"])
+            printed = inline(heading_["text"], under)
+            out.append(f"{'#' * level} {printed}")
+            under = (level, unescape(printed))
+        elif item:
+            marker = f"{item['number']}." if item["number"] else "-"
+            out.append(f"{item['indent']}{marker} {inline(item['text'], under)}")
+        else:  # never indented: four spaces would make a code block
+            out.append(inline(line.strip(), under))
+    return "\n".join(out)
+
+
+def unescape(markdown: str) -> str:
+    """Escaped words as they print (the backslashes `escape` added removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def heading(text: str, level: int) -> str:

@@ -5,16 +5,54 @@ an SVG chart, plus a payload of its own MIME type that the stitcher reads: the f
 (for the register), the narrative blocks printed (for the completeness check) and, for a
 chart, its caption and alt text. Nothing is remembered anywhere else. The payload crosses the
 kernel boundary as JSON and is read back into these types (`Payload.from_json`), checked.
+
+In a build, every part is signed (`signed`): an HMAC of what it shows and its payload, with a
+key the build makes for each run and gives only to its notebook workers (`sign_with`), never
+to the notebook's parameters. The build accepts a payload of this MIME type only with that
+signature, so a cell that displays the type by hand, or a copy of a part with its words
+changed, cannot print a figure the register does not hold (essex_report.run.trust).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
 PAYLOAD_MIME = "application/vnd.essex-report.part+json"
 KINDS = ("markdown", "table", "chart-data", "chart", "tiles")
+SIGNATURE = "signature"  # the payload's field holding its signature
+_key: list[bytes] = []  # this process's signing key: set in a build's notebook worker only
+
+
+def sign_with(key: bytes) -> None:
+    """Sign every part this process shows with `key` (a build's notebook worker)."""
+    _key[:] = [key] if key else []
+
+
+def signature(key: bytes, shown: dict[str, Any], payload: dict[str, Any]) -> str:
+    """The HMAC-SHA256 of what a part shows (its display data but the payload) and of its
+    payload (but the signature), in one canonical JSON form."""
+    body = {k: v for k, v in payload.items() if k != SIGNATURE}
+    message = json.dumps([shown, body], sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hmac.new(key, message.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def signed(shown: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """`payload` with its signature, when this process signs (outside a build: as it is)."""
+    if not _key:
+        return payload
+    return {**payload, SIGNATURE: signature(_key[0], shown, payload)}
+
+
+def signed_by(key: bytes, shown: dict[str, Any], payload: object) -> bool:
+    """Whether `payload` carries the signature `key` gives it with what it shows."""
+    if not isinstance(payload, dict) or not isinstance(payload.get(SIGNATURE), str):
+        return False
+    return hmac.compare_digest(payload[SIGNATURE], signature(key, shown, payload))
 
 
 class PayloadError(ValueError):
@@ -165,7 +203,7 @@ class Part:
             shown: dict[str, Any] = {"image/svg+xml": self.svg, "text/plain": self.alt}
         else:
             shown = {"text/markdown": self.markdown}
-        return {**shown, PAYLOAD_MIME: self.payload()}, {}
+        return {**shown, PAYLOAD_MIME: signed(shown, self.payload())}, {}
 
     def _ipython_display_(self) -> None:
         if self:

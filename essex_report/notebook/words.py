@@ -28,11 +28,11 @@ from essex_report.data.narrative import (
 from essex_report.errors import ReportError
 from essex_report.notebook.charting import breakdown_chart
 from essex_report.notebook.figures import NOT_AVAILABLE, Figures
-from essex_report.notebook.markup import escape, fill, heading
+from essex_report.notebook.markup import escape, fill, heading, unescape, words_markdown
 from essex_report.notebook.parts import Part, Parts, Printed
+from essex_report.text import hidden_problem, nfc
 from essex_report.years import parse_year
 
-HEADING_LINE = re.compile(r"(#{1,6})\s+(.+?)\s*#*\s*$")
 
 
 class CellProblem(ReportError):
@@ -76,33 +76,32 @@ class Words:
         return Part(self.fill(text, figures, None), tuple(figures))
 
     def markdown_cell(self, text: str) -> Part:
-        """A notebook Markdown cell with its placeholders filled (the cell's own Markdown kept
-        as written) and the figures it prints; a typed figure or a placeholder that names no
-        figure is a CellProblem."""
+        """A notebook Markdown cell as the report prints it: words like narrative (headings,
+        lists, paragraphs, *italic*, **bold**, placeholders filled, links to the files beside
+        the report), everything else printed as written; with the figures it prints. A
+        typed figure, a placeholder that names no figure and a hidden character are a
+        CellProblem."""
         figures: list[Printed] = []
-        under: tuple[int, str] | None = None
-        lines = []
         every_year(text)
-        for line in text.split("\n"):
+
+        def inline(words: str, under: tuple[int, str] | None) -> str:
             try:
-                filled = self.fill(line, figures, under, markup=False)
+                return self.fill(words, figures, under, links=True)
             except ReportError as error:  # an unknown indicator, a year not written right
                 raise CellProblem(str(error)) from None
-            found = HEADING_LINE.match(filled)
-            if found:  # the heading as printed: the stitcher registers figures under it
-                under = (len(found[1]), re.sub(r"\\(.)", r"\1", found[2]))
-            lines.append(filled)
+
+        markdown = words_markdown(checked_cell(text), inline)
         typed = typed_figures(text, self.figures.data, None, self.figures.catalogue)
         if typed:
             raise CellProblem(typed[0])
-        return Part("\n".join(lines), tuple(figures))
+        return Part(markdown, tuple(figures))
 
     def plain(self, text: str) -> str:
         """Text with its placeholders filled, as plain text (a chart's caption or alt text,
         escaped where it is printed); a fixed year is refused as in a cell."""
         every_year(text)
         figures: list[Printed] = []
-        return re.sub(r"\\(.)", r"\1", self.fill(text, figures, None, markup=False))
+        return unescape(self.fill(text, figures, None))
 
     def unavailable(self, what: str) -> Part:
         """ "<what> for 2019/20: not available in the data." in italics; nothing in a year
@@ -257,12 +256,12 @@ class Words:
         text: str,
         figures: list[Printed],
         under: tuple[int, str] | None,
-        markup: bool = True,
+        links: bool = False,
     ) -> str:
         """The one placeholder filler: `text` with each {{placeholder}} as the figure it
-        names, printed (escaped) and appended to `figures`. `markup`: escape the words around
-        them too, keeping *italic* and **bold** (narrative and words); False keeps a notebook
-        Markdown cell's own Markdown as written."""
+        names, printed (escaped) and appended to `figures`, and the words around them
+        escaped, keeping *italic* and **bold** (and, with `links`, links to the files beside
+        the report: a notebook's own words)."""
 
         wrong = brace_problems(text, lambda i: i in self.figures.catalogue.indicators)
         if wrong:  # checks.py reports these in narrative before any notebook runs
@@ -300,6 +299,28 @@ class Words:
             figures.append(figure)
             return escape(text)
 
-        if markup:
-            return fill(text, resolve, PLACEHOLDER)
-        return PLACEHOLDER.sub(resolve, text)
+        return fill(text, resolve, PLACEHOLDER, links)
+
+
+def checked_cell(text: str) -> str:
+    """A Markdown cell's text, NFC-normalised; a hidden character is a CellProblem."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        hidden = hidden_problem(line)
+        if hidden:
+            raise CellProblem(f"line {number} {hidden}")
+    return nfc(text)
+
+
+def markdown_without_year(text: str) -> Part:
+    """A Markdown cell above the notebook's `open_year`: its words escaped as any cell's;
+    a placeholder is a CellProblem (no year to fill it from)."""
+    if PLACEHOLDER.search(text):
+        raise CellProblem(
+            "a Markdown cell uses placeholders before the notebook opened a year; "
+            "put report = open_year(year, data_dir) in a code cell above it"
+        )
+
+    def inline(words: str, under: tuple[int, str] | None) -> str:
+        return fill(words, lambda match: "", PLACEHOLDER, links=True)
+
+    return Part(words_markdown(checked_cell(text), inline))

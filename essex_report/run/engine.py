@@ -31,6 +31,8 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
 from essex_report.errors import ReportError
+from essex_report.notebook.parts import signed
+from essex_report.notebook.words import markdown_without_year
 from essex_report.notebook.year import opened_year
 from essex_report.run.reader import ADDED_TAGS, META, source, tags
 
@@ -194,27 +196,20 @@ def time_limit(seconds: int | None, timed_out: list[bool]) -> Iterator[None]:
 
 
 def fill_markdown(cell: NotebookNode, number: int) -> None:
-    """A Markdown cell filled by the notebook API of the year the notebook opened: its
-    placeholders as printed, its source as written and its figures kept in the metadata."""
+    """A Markdown cell as the report prints it, by the notebook API of the year the notebook
+    opened (or escaped alone, above `open_year`): its words escaped and placeholders filled,
+    its source as written and its figures kept in the metadata, signed in a build."""
     written = source(cell)
     cell.metadata.pop(META, None)  # only the build writes this: never trust a stored copy
     year = opened_year()
-    if year is None:
-        if "{{" in written:
-            raise CellFailed(
-                number,
-                "a Markdown cell uses placeholders before the notebook opened a year; "
-                "put report = open_year(year, data_dir) in a code cell above it",
-            )
-        return
     try:
-        part = year.markdown_cell(written)
+        part = markdown_without_year(written) if year is None else year.markdown_cell(written)
     except ReportError as error:
         raise CellFailed(number, str(error)) from None
     cell.source = part.markdown
     cell.metadata[META] = {
         "source": written,
-        "payload": part.payload(),
+        "payload": signed({"text/markdown": part.markdown}, part.payload()),
     }
 
 

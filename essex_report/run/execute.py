@@ -10,6 +10,7 @@ notebook and the cell, with the executed notebook kept beside the last good repo
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from essex_report.project import Project
 from essex_report.run import workers
 from essex_report.run.keys import KIND, notebook_key, parameters
 from essex_report.run.reader import read_notebook
+from essex_report.run.trust import untrusted
 from essex_report.years import FinancialYear
 
 
@@ -101,6 +103,7 @@ def execute(
     if not missing:
         return {}
     by_output = {r.output: r for r in missing}
+    key = secrets.token_bytes(32)  # this run's: parts are signed with it (run/trust.py)
     tasks = [
         workers.Task(
             r.chapter,
@@ -109,11 +112,17 @@ def execute(
             r.parameters,
             project.root,  # the notebook runs in the repository, as in JupyterLab
             timeout,
+            key=key,
         )
         for r in missing
     ]
 
     def done(outcome: workers.Outcome) -> None:
+        if outcome.ok:  # checked before anything is stitched or cached
+            refused = untrusted(read_notebook(outcome.task.output, outcome.task.name), key)
+            if refused is not None:
+                outcome.ok, outcome.kind = False, "refused"
+                outcome.cell, outcome.evalue = refused
         if not outcome.ok:
             return
         run = by_output[outcome.task.output]

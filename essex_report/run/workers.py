@@ -38,6 +38,7 @@ class Task:
     cwd: Path
     timeout: int
     failed_copy: Path | None = None
+    key: bytes = b""  # the run's signing key (run/trust.py): given to the worker, nowhere else
 
 
 @dataclass
@@ -86,6 +87,7 @@ def _child(task: Task, conn: Connection, parent: int) -> None:
     import papermill  # imported before the fork (preload): this costs nothing here
     from papermill.exceptions import PapermillExecutionError
 
+    from essex_report.notebook.parts import sign_with  # imported before the fork
     from essex_report.run.engine import CellFailed, register  # imported before the fork
 
     _die_with(parent)
@@ -98,6 +100,7 @@ def _child(task: Task, conn: Connection, parent: int) -> None:
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     register()
+    sign_with(task.key)
     cell = [0]
 
     def on_cell(number: int) -> None:
