@@ -14,6 +14,7 @@ import yaml
 
 from essex_report import limits
 from essex_report.errors import ReportError, shown
+from essex_report.text import hidden_problem
 
 QUARTO_FILE = "_quarto.yml"
 BRAND_FILE = "_brand.yml"
@@ -96,12 +97,155 @@ def _inside(root: Path, entry: object, where: str, config: Path, must_exist: boo
     return path
 
 
+# --- Strings and values that reach a page ------------------------------------------------------
+
+# Characters a renderer may read as markup in words it is given (HTML, Typst, pandoc's
+# Markdown, Quarto's shortcodes): words that reach a page are printed as written, so they
+# need none of them.
+MARKUP = set("<>{}[]`$\\")
+LANG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}")  # BCP 47: en-GB
+LENGTH = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3})?(?:cm|mm|in|pt|em)")  # Typst: 2cm, 11pt
+PAPER = re.compile(r"[a-z][a-z0-9-]{0,19}")  # Typst's paper names: a4, us-letter
+FAMILY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,62}")  # a font family: Lato, DejaVu Sans Mono
+SIZE = re.compile(r"(?:[6-9]|[1-3][0-9])(?:\.[0-9])?pt")  # the base size: 6pt to 39.9pt
+PDF_STANDARDS = {"ua-1", "a-1b", "a-2b", "a-2u", "a-3b", "a-3u", "a-4", "1.7", "2.0"}
+TOP_LEVEL = {
+    "project", "book", "title", "subtitle", "author", "lang", "toc", "toc-depth",
+    "toc-title", "execute", "filters", "format", SECTION,
+}  # fmt: skip
+PLAIN_FIELDS = ("title", "subtitle", "author", "toc-title")
+
+
+class _Checked:
+    """One configuration file's values, each checked as it is read: anything else is one
+    line naming the file, the field and what it may be."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def refuse(self, where: str, what: str) -> ReportError:
+        return ReportError(f"{shown(self.path)}: {where} {what}")
+
+    def plain(self, value: object, where: str) -> str:
+        """Words printed as written: text, no hidden characters, no markup characters."""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.refuse(where, f"is {value!r}; expected plain words")
+        text = str(value)
+        hidden = hidden_problem(text)
+        if hidden:
+            raise self.refuse(where, hidden)
+        if MARKUP & set(text):
+            raise self.refuse(
+                where,
+                f"is {text!r}; expected plain words (it is printed as written, so it "
+                "holds none of < > { } [ ] ` $ \\)",
+            )
+        return text
+
+    def matches(self, value: object, pattern: re.Pattern[str], where: str, example: str) -> str:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.refuse(where, f"is {value!r}; expected {example}")
+        if not pattern.fullmatch(str(value)):
+            raise self.refuse(where, f"is {str(value)!r}; expected {example}")
+        return str(value)
+
+    def flag(self, value: object, where: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.refuse(where, f"is {value!r}; expected true or false")
+        return value
+
+    def number(self, value: object, where: str, low: float, high: float) -> float:
+        """A number from `low` to `high` (YAML's number, or a string holding one)."""
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            number = float("nan")
+        if isinstance(value, bool) or not low <= number <= high:  # nan fails both
+            raise self.refuse(where, f"is {value!r}; expected a number from {low:g} to {high:g}")
+        return number
+
+    def whole(self, value: object, where: str, low: int, high: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self.refuse(where, f"is {value!r}; expected a whole number from {low} to {high}")
+        return value
+
+    def mapping(self, value: object, where: str, known: set[str] | None = None) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.refuse(where, f"is {value!r}; expected a mapping")
+        for key in value:
+            if known is not None and key not in known:
+                listed = ", ".join(sorted(known))
+                raise self.refuse(
+                    f"{where}: {key}" if where else str(key),
+                    f"is not a field essex-report reads (expected only {listed}); remove it",
+                )
+        return value
+
+
+# The options of each format the renderers are given, and what each may be: anything else
+# could add a script, a style, a download or raw Typst to the report.
+HTML_OPTIONS = {"embed-resources", "minimal", "format-links", "css", "toc", "toc-depth",
+                "number-sections"}  # fmt: skip
+TYPST_OPTIONS = {"pdf-standard", "include-in-header", "papersize", "margin", "font-paths",
+                 "fontsize", "mainfont", "toc", "toc-depth", "number-sections"}  # fmt: skip
+DOCX_OPTIONS = {"reference-doc", "toc", "toc-depth", "number-sections"}
+FORMAT_OPTIONS = {"html": HTML_OPTIONS, "typst": TYPST_OPTIONS, "docx": DOCX_OPTIONS}
+MARGINS = {"x", "y", "top", "bottom", "left", "right"}
+
+
+def _check_format(check: _Checked, name: str, options: dict[str, Any]) -> None:
+    """One format's options, each of the form the renderers are safe with."""
+    where = f"format: {name}"
+    known = FORMAT_OPTIONS[name]
+    for option, value in options.items():
+        at = f"{where}: {option}"
+        if option not in known:
+            raise check.refuse(
+                at,
+                "is not an option essex-report gives the renderers (it could add a script, a "
+                f"style or a download); expected only {', '.join(sorted(known))}",
+            )
+        if option in ("minimal", "format-links", "toc", "number-sections"):
+            check.flag(value, at)
+        elif option == "embed-resources" and value is not True:
+            raise check.refuse(at, f"is {value!r}; expected true (the page is one file)")
+        elif option == "toc-depth":
+            check.whole(value, at, 1, 6)
+        elif option == "papersize":
+            check.matches(value, PAPER, at, "a paper name such as a4")
+        elif option == "fontsize":
+            check.matches(value, LENGTH, at, "a size such as 11pt")
+        elif option == "mainfont":
+            check.matches(value, FAMILY, at, "a font family such as Lato")
+        elif option == "margin":
+            for side, length in check.mapping(value, at, MARGINS).items():
+                check.matches(length, LENGTH, f"{at}: {side}", "a length such as 2cm")
+        elif option == "pdf-standard":
+            wanted = [value] if isinstance(value, str) else value
+            if (
+                not isinstance(wanted, list)
+                or not set(wanted) <= PDF_STANDARDS
+                or "ua-1" not in wanted
+            ):
+                raise check.refuse(
+                    at,
+                    f"is {value!r}; expected ua-1 (the report's PDF is PDF/UA-1), "
+                    f"with any of {', '.join(sorted(PDF_STANDARDS - {'ua-1'}))}",
+                )
+
+
 def load_config(path: Path) -> ReportConfig:
-    """_quarto.yml, checked: chapters listed, every file it names inside the repository."""
+    """_quarto.yml, checked: chapters listed, every file it names inside the repository,
+    every string that reaches a page plain words, every format option one the renderers are
+    safe with."""
     config = read_yaml(path, "lists the report's chapters")
+    check = _Checked(path)
+    check.mapping(config, "", TOP_LEVEL)
     root = path.parent
-    book = config.get("book") or {}
-    chapters = book.get("chapters") if isinstance(book, dict) else None
+    book = check.mapping(config.get("book"), "book")
+    chapters = book.get("chapters")
     if (
         not chapters
         or not isinstance(chapters, list)
@@ -110,10 +254,22 @@ def load_config(path: Path) -> ReportConfig:
         raise ReportError(f"{shown(path)}: book: chapters must list the notebooks in order")
     for chapter in chapters:
         _inside(root, chapter, "book: chapters", path, must_exist=False)
-    raw_formats = config.get("format") or {}
-    if not isinstance(raw_formats, dict):
-        raise ReportError(f"{shown(path)}: format: must be a mapping of formats")
-    formats = {str(name): dict(options or {}) for name, options in raw_formats.items()}
+    words = {
+        field_: check.plain(config[field_], field_) for field_ in PLAIN_FIELDS if field_ in config
+    }
+    for field_ in ("title", "author"):
+        if field_ in book:
+            words.setdefault(field_, check.plain(book[field_], f"book: {field_}"))
+    raw_formats = check.mapping(config.get("format"), "format")
+    formats: dict[str, dict[str, Any]] = {}
+    for name, options in raw_formats.items():
+        if name not in FORMAT_OPTIONS:
+            raise check.refuse(
+                f"format: {name}",
+                f"is not a format essex-report renders; expected {', '.join(FORMAT_OPTIONS)}",
+            )
+        formats[str(name)] = dict(check.mapping(options, f"format: {name}"))
+        _check_format(check, name, formats[str(name)])
     for name, options in formats.items():
         for option in ("css", "include-in-header", "reference-doc"):
             named = options.get(option) or []
@@ -136,19 +292,20 @@ def load_config(path: Path) -> ReportConfig:
         else positive_seconds(timeout, f"{shown(path)}: {SECTION}: cell-timeout")
     )
     tolerance = own.get("target-tolerance") if isinstance(own, dict) else None
+    lang = check.matches(config.get("lang", "en-GB"), LANG, "lang", "a language tag such as en-GB")
     return ReportConfig(
         root=root,
-        title=str(config.get("title", book.get("title", "Annual Report"))),
-        author=str(config.get("author", book.get("author", ""))),
+        title=words.get("title", "Annual Report"),
+        author=words.get("author", ""),
         chapters=tuple(chapters),
-        lang=str(config.get("lang", "en-GB")),
-        toc=bool(config.get("toc", True)),
-        toc_depth=int(config.get("toc-depth", 2)),
-        toc_title=str(config.get("toc-title", "Contents")),
+        lang=lang,
+        toc=check.flag(config.get("toc", True), "toc"),
+        toc_depth=check.whole(config.get("toc-depth", 2), "toc-depth", 1, 6),
+        toc_title=words.get("toc-title", "Contents"),
         formats=formats,
         filters=filters,
         font_paths=font_paths,
-        execute=dict(config.get("execute") or {}),
+        execute=dict(check.mapping(config.get("execute"), "execute")),
         cell_timeout=cell_timeout,
         target_tolerance=target_tolerance(tolerance, f"{shown(path)}: {SECTION}: target-tolerance"),
     )
@@ -187,40 +344,97 @@ class Brand:
         return self.colours[name]
 
 
+# What _brand.yml may hold: each field is read below, and checked, because both renderers
+# and every page write it into CSS or Typst (a logo or a font source would be a download).
+BRAND_FIELDS = {"meta", "color", "typography"}
+META_FIELDS = {"name", "link"}
+TYPOGRAPHY_FIELDS = {"fonts", "base", "headings", "link", "monospace"}
+TYPE_FIELDS = {"family", "size", "line-height", "weight", "style", "color", "decoration"}
+NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")  # a colour's name: dark-blue (a CSS property name)
+HOME = re.compile(r"https://[A-Za-z0-9.-]+(?:/[A-Za-z0-9._~/?#&=%+-]*)?")
+WORD = re.compile(r"[a-z][a-z-]{0,19}|[1-9]00")  # bold, underline, 700
+
+
 def load_brand(path: Path) -> Brand:
-    """`_brand.yml` read and checked: every colour a palette name or #RRGGBB."""
+    """`_brand.yml` read and checked, every field: colours a palette name or #RRGGBB under
+    plain names, fonts plain family names the system has (never downloaded), sizes and
+    heights numbers, the name plain words."""
     raw = read_yaml(path, "gives the report's identity")
-    colour = raw.get("color") or {}
-    palette = {str(k): str(v) for k, v in (colour.get("palette") or {}).items()}
+    check = _Checked(path)
+    check.mapping(raw, "", BRAND_FIELDS)
+    colour = check.mapping(raw.get("color"), "color")
+    palette: dict[str, str] = {}
+    for key, value in check.mapping(colour.get("palette"), "color: palette").items():
+        check.matches(key, NAME, f"color: palette: {key!r}", "a name such as dark-blue")
+        palette[str(key)] = str(value)
 
     def resolve(value: object, where: str) -> str:
         text = str(value)
         text = palette.get(text, text)
         if not HEX.fullmatch(text):
-            raise ReportError(
-                f"{shown(path)}: {where} is {value!r}; expected a palette name or #RRGGBB"
-            )
+            raise check.refuse(where, f"is {value!r}; expected a palette name or #RRGGBB")
         return text.upper()
 
     colours = {name: resolve(value, f"color: palette: {name}") for name, value in palette.items()}
     for role, value in colour.items():
         if role != "palette":
-            colours[role] = resolve(value, f"color: {role}")
-    typography = raw.get("typography") or {}
-    base = typography.get("base") or {}
-    headings = typography.get("headings") or {}
-    link = typography.get("link") or {}
-    name = (raw.get("meta") or {}).get("name") or {}
+            check.matches(role, NAME, f"color: {role!r}", "a role such as primary")
+            colours[str(role)] = resolve(value, f"color: {role}")
+    typography = check.mapping(raw.get("typography"), "typography", TYPOGRAPHY_FIELDS)
+    kinds = {
+        kind: check.mapping(typography.get(kind), f"typography: {kind}", TYPE_FIELDS)
+        for kind in ("base", "headings", "link", "monospace")
+    }
+    for kind, settings in kinds.items():
+        for key in ("weight", "style", "decoration"):
+            if key in settings:
+                check.matches(settings[key], WORD, f"typography: {kind}: {key}", "a word")
+    fonts = typography.get("fonts") or []
+    for font in fonts if isinstance(fonts, list) else [fonts]:
+        font = check.mapping(font, "typography: fonts")
+        check.matches(font.get("family"), FAMILY, "typography: fonts: family", "a family")
+        if font.get("source", "system") != "system":
+            raise check.refuse(
+                "typography: fonts: source",
+                f"is {font.get('source')!r}; expected system (fonts come from the packages "
+                "the set-up installs, never from a download)",
+            )
+    meta = check.mapping(raw.get("meta"), "meta", META_FIELDS)
+    name = meta.get("name") or {}
+    if isinstance(name, dict):
+        full = check.plain(name.get("full", ""), "meta: name: full")
+        if "short" in name:
+            check.plain(name["short"], "meta: name: short")
+    else:
+        full = check.plain(name, "meta: name")
+    home = check.mapping(meta.get("link"), "meta: link").get("home")
+    if home is not None:
+        check.matches(home, HOME, "meta: link: home", "a web address starting https://")
+    base, monospace = kinds["base"], kinds["monospace"]
     return Brand(
-        name=str(name.get("full", name) if isinstance(name, dict) else name),
+        name=full,
         colours=colours,
-        font=str(base.get("family", "Lato")),
-        monospace=str((typography.get("monospace") or {}).get("family", "DejaVu Sans Mono")),
-        size=str(base.get("size", "11pt")),
-        line_height=float(base.get("line-height", 1.5)),
-        heading_colour=resolve(
-            headings.get("color", colours.get("foreground", "#000000")), "headings"
+        font=check.matches(
+            base.get("family", "Lato"),
+            FAMILY,
+            "typography: base: family",
+            "a font family such as Lato",
         ),
-        link_colour=resolve(link.get("color", colours.get("primary", "#000000")), "link"),
+        monospace=check.matches(
+            monospace.get("family", "DejaVu Sans Mono"),
+            FAMILY,
+            "typography: monospace: family",
+            "a font family such as DejaVu Sans Mono",
+        ),
+        size=check.matches(
+            base.get("size", "11pt"), SIZE, "typography: base: size", "a size such as 11pt"
+        ),
+        line_height=check.number(
+            base.get("line-height", 1.5), "typography: base: line-height", 1, 3
+        ),
+        heading_colour=resolve(
+            kinds["headings"].get("color", colours.get("foreground", "#000000")), "headings"
+        ),
+        link_colour=resolve(kinds["link"].get("color", colours.get("primary", "#000000")), "link"),
         palette={k: colours[k] for k in palette},
     )

@@ -117,17 +117,19 @@ def edition(config: ReportConfig, book: Workbook, year: FinancialYear) -> Editio
 
 def front_matter(config: ReportConfig, edition: Edition) -> dict[str, Any]:
     """The document's metadata: the cover's title and date (a draft has none), and a
-    description for search engines in the reader's words."""
+    description for search engines in the reader's words. Pandoc and Quarto read metadata
+    strings as Markdown: each is escaped, so it prints as written (config.py has checked it
+    is plain words)."""
     what = "figures" if edition.figures_only else "annual report"
     when = f"published in {edition.published}" if edition.published else "a draft"
     matter: dict[str, Any] = {
-        "title": edition.title,
-        "author": config.author,
+        "title": escape(edition.title),
+        "author": escape(config.author),
         "lang": config.lang,
         # `toc` itself is each format's (the renderers give it; Word's is a list, not a field)
         "toc-depth": config.toc_depth,
-        "toc-title": config.toc_title,
-        "description-meta": f"{edition.publisher} {what} for {edition.year}, {when}.",
+        "toc-title": escape(config.toc_title),
+        "description-meta": escape(f"{edition.publisher} {what} for {edition.year}, {when}."),
     }
     if edition.published:
         matter |= publication_date(edition.published)
