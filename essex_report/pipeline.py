@@ -43,7 +43,7 @@ from essex_report.publish.folder import (
     year_lock,
 )
 from essex_report.publish.swap import failed_dir, forget_failed, recover, swap_in
-from essex_report.publish.verify import check_outputs
+from essex_report.publish.verify import Expected, check_outputs
 from essex_report.render.base import Renderer, render_folder, render_inputs
 from essex_report.render.select import render
 from essex_report.render.webpage import finish_tables, page_style
@@ -225,7 +225,9 @@ class YearPlan:
             )
         options.say(year, "render", "reused" if cached else "done")
         with self.timed("check"):
-            check_outputs(outputs, rows, renderer.name)
+            check_outputs(
+                outputs, expected(stitched, rows), renderer.name, (staging / "figures.html",)
+            )
         reused = [r.chapter for r in self.runs if r.cached] + (["render"] if cached else [])
         ran = [r.chapter for r in self.runs if not r.cached] + ([] if cached else ["render"])
         manifest = Manifest.make(
@@ -314,6 +316,19 @@ def stitch(project: Project, executed: list[Path], book: Workbook, year: Financi
             detail = f"cell {where.cell}: {typed[0]}"
             raise NotebookError(where.notebook, detail, f"{where.notebook}: {detail}")
     return stitched
+
+
+def expected(stitched: Stitched, rows: list[register.Row]) -> Expected:
+    """What the rendered outputs must show of the document: its headings and figures, on a
+    number of pages its chapters, words, charts and tables imply."""
+    body = "\n\n".join(stitched.markdown)
+    return Expected(
+        figures=rows,
+        headings=list(stitched.headings),
+        chapters=sum(1 for level, _ in stitched.headings if level == 1),
+        words=len(body.split()),
+        blocks=len(stitched.images) + body.count("\n: "),  # charts, and tables' captions
+    )
 
 
 def write_register(

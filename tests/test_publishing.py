@@ -195,12 +195,15 @@ def test_an_output_that_is_empty_broken_or_missing_figures_is_refused(built_2019
 
     good_html = (built_2019 / "annual-report.html").read_bytes()
     good_pdf = (built_2019 / "annual-report.pdf").read_bytes()
-    figures = [register_row("spend_total", "£2.1bn")]
+    from essex_report.publish.verify import Expected
+
+    figures = Expected([register_row("spend_total", "£2.1bn")], [(1, "Resources")], 7, 12000)
     cases = {
         "the r wrote an empty annual-report.html": {"html": b"", "pdf": good_pdf},
         "annual-report.html from the r does not show 1 of the 1 figures of figures.csv "
         "(first: £2.1bn for spend_total)": {
-            "html": b"<html><body><p>No figures</p><script>'\xc2\xa32.1bn'</script></body></html>",
+            "html": b"<html><body><h2>Resources</h2><p>No figures</p>"
+            b"<style>/* \xc2\xa32.1bn */</style></body></html>",
             "pdf": good_pdf,
         },
         "annual-report.pdf from the r does not open as a PDF": {

@@ -30,6 +30,7 @@ from essex_report.run.reader import ADDED_TAGS, HIDDEN_TAGS, META, cell_options,
 # A heading line; its own attributes (`{.new-page}`: braces the escaping never leaves bare)
 # are not part of its text.
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+(?<!\\)\{[^{}]*\})?\s*#*\s*$", re.MULTILINE)
+EMPHASIS_MARK = re.compile(r"(?<!\\)\*+")  # *italic* and **bold** marks: not printed
 DATA_SUMMARY = "Data for this chart"
 NUMBER = "essex-report-cell"  # a cell's number, as its author counts, while it is stitched
 
@@ -56,6 +57,7 @@ class Stitched:
     # Each Markdown cell as its author wrote it, with where it is: the build checks them
     # against the data it has (a notebook reused from the cache was checked against older).
     written: list[tuple[Where, str]] = field(default_factory=list)
+    headings: list[tuple[int, str]] = field(default_factory=list)  # every heading, as printed
 
     def add(self, markdown: str, figures: Iterable[Printed] = ()) -> None:
         """Append Markdown and register its figures under the headings they appear beneath."""
@@ -63,6 +65,7 @@ class Stitched:
         after: dict[tuple[int, str], list[str]] = {}
         for match in HEADING.finditer(markdown):
             level, text = len(match[1]), unescape(match[2])
+            self.headings.append((level, unescape(EMPHASIS_MARK.sub("", match[2]))))
             del self.path[level - 1 :]
             self.path += [""] * (level - 1 - len(self.path)) + [text]
             after.setdefault((level, text), list(self.path))

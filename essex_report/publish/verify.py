@@ -1,21 +1,61 @@
-"""Check every output of a build before it replaces the last good report: each exists and is
-not empty, the HTML parses and its visible text shows every figure of the register, the PDF
-opens and has pages, the Word file is a Word file."""
+"""Check every output of a build for what it must hold before it replaces the last good report:
+each exists and is not empty; the HTML parses, runs nothing, loads nothing from outside and
+shows every heading of the document and every figure of the register as text; the PDF's text
+holds them too, on a number of pages the document implies; the Word file is a Word file.
+
+The checks look for what must be there and what must not, never for exact markup, so either
+renderer's page (and any later design of it) passes when it shows the report."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
 
 from essex_report.document.register import Row
 from essex_report.errors import BuildError
-from essex_report.publish.page import visible_text
+from essex_report.publish.page import active_content, read_html, squeeze
+
+# Pages a document may need beyond one for each chapter (a chapter starts a page): the cover
+# and the contents, and one for every so many words, chart or table. Generous on purpose: it
+# catches a renderer that drew nothing (a blank page) or ran away, not a layout.
+SPARE_PAGES = 4
+WORDS_A_PAGE = 100
+QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "\u00a0": " "})
 
 
-def check_outputs(outputs: dict[str, Path], figures: list[Row], renderer: str) -> None:
-    """Raise BuildError, in one line, for the first output that is not what it should be."""
+@dataclass(frozen=True)
+class Expected:
+    """What the outputs must show: the register's figures, the document's headings (level,
+    text as printed), and what bounds the PDF's pages (chapters, words, charts and tables)."""
+
+    figures: list[Row]
+    headings: list[tuple[int, str]]
+    chapters: int = 0
+    words: int = 0
+    blocks: int = 0  # charts and tables: each may need a page of its own
+
+    @property
+    def pages(self) -> tuple[int, int]:
+        """The fewest and most pages the PDF may have."""
+        low = max(1, self.chapters)
+        return low, low + SPARE_PAGES + self.blocks + self.words // WORDS_A_PAGE
+
+
+def check_outputs(
+    outputs: dict[str, Path], expected: Expected, renderer: str, pages: tuple[Path, ...] = ()
+) -> None:
+    """Raise BuildError, in one line, for the first output that is not what it should be;
+    `pages` (figures.html) are the build's own pages, checked to run and load nothing."""
+    for page in pages:
+        active = active_content(page.read_text(encoding="utf-8"))
+        if active:
+            raise BuildError(f"{page.name} has {active}; the last good report is kept")
     for fmt, path in outputs.items():
         if not path.is_file():
             raise BuildError(f"the {renderer} wrote no {path.name}; the last good report is kept")
@@ -23,36 +63,82 @@ def check_outputs(outputs: dict[str, Path], figures: list[Row], renderer: str) -
             raise BuildError(
                 f"the {renderer} wrote an empty {path.name}; the last good report is kept"
             )
-        problem = {"html": _html_problem, "pdf": _pdf_problem, "docx": _docx_problem}.get(fmt)
-        why = problem(path, figures) if problem else None
+        checks: dict[str, Callable[[Path, Expected], str | None]] = {
+            "html": _html_problem,
+            "pdf": _pdf_problem,
+            "docx": _docx_problem,
+        }
+        why = checks[fmt](path, expected) if fmt in checks else None
         if why:
             raise BuildError(f"{path.name} from the {renderer} {why}; the last good report is kept")
 
 
-def _html_problem(path: Path, figures: list[Row]) -> str | None:
+def comparable(text: str) -> str:
+    """Text as two renderings of the same words compare: compatibility forms (ligatures), no
+    invisible characters, straight quotes, no white space or hyphens (a line may break at
+    either)."""
+    text = unicodedata.normalize("NFKC", text).translate(QUOTES)
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return re.sub(r"[\s\-‐‑]", "", text)
+
+
+def _missing(what: str, wanted: list[str], found: Callable[[str], bool]) -> str | None:
+    missing = [w for w in wanted if not found(w)]
+    if not missing:
+        return None
+    return f"does not show {len(missing)} of the {len(wanted)} {what} (first: {missing[0]})"
+
+
+def _figures(expected: Expected) -> list[str]:
+    return [f"{row.text} for {row.indicator}" for row in expected.figures if row.text]
+
+
+def _html_problem(path: Path, expected: Expected) -> str | None:
     try:
-        text = visible_text(path.read_text(encoding="utf-8"))
+        html = path.read_text(encoding="utf-8")
+        page = read_html(html)
     except (UnicodeDecodeError, ValueError) as error:
         return f"is not a readable HTML page ({error})"
-    missing = [row for row in figures if row.text and row.text not in text]
-    if missing:
-        first = missing[0]
-        return (
-            f"does not show {len(missing)} of the {len(figures)} figures of figures.csv "
-            f"(first: {first.text} for {first.indicator})"
-        )
-    return None
+    if not page.has_body:
+        return "is not a readable HTML page (it has no <body>)"
+    active = active_content(html)
+    if active:
+        return f"has {active}; a published page only shows"
+    headings = {comparable(text) for text in page.heading_texts}
+    return _missing(
+        "headings", [text for _, text in expected.headings], lambda h: comparable(h) in headings
+    ) or _missing(
+        "figures of figures.csv",
+        _figures(expected),
+        lambda f: squeeze(f.rsplit(" for ", 1)[0]) in page.text,
+    )
 
 
-def _pdf_problem(path: Path, figures: list[Row]) -> str | None:
+def _pdf_problem(path: Path, expected: Expected) -> str | None:
     try:
-        pages = len(PdfReader(path).pages)
+        reader = PdfReader(path)
+        pages = len(reader.pages)
+        text = comparable(" ".join(page.extract_text() or "" for page in reader.pages))
     except Exception as error:  # pypdf raises many kinds of error for a broken file
         return f"does not open as a PDF ({type(error).__name__}: {str(error)[:100]})"
-    return None if pages else "has no pages"
+    if not pages:
+        return "has no pages"
+    low, high = expected.pages
+    if not low <= pages <= high:
+        return (
+            f"has {pages} page{'s' if pages != 1 else ''}; the document implies {low} to {high} "
+            f"({expected.chapters} chapters, {expected.words} words)"
+        )
+    return _missing(
+        "headings", [text for _, text in expected.headings], lambda h: comparable(h) in text
+    ) or _missing(
+        "figures of figures.csv",
+        _figures(expected),
+        lambda f: comparable(f.rsplit(" for ", 1)[0]) in text,
+    )
 
 
-def _docx_problem(path: Path, figures: list[Row]) -> str | None:
+def _docx_problem(path: Path, expected: Expected) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             if "word/document.xml" in archive.namelist():
