@@ -318,7 +318,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return getattr(args, "status", 1)
     except KeyboardInterrupt:
-        print("essex-report: interrupted; the last good report is untouched", file=sys.stderr)
+        # A report is swapped in by one atomic step: the old one, or the new one if the
+        # build had just put it in place, is there whatever the moment.
+        said = "; the last good report is in place" if args.command == "build" else ""
+        print(f"essex-report: interrupted{said}", file=sys.stderr)
         return 130
     except Exception as error:
         if args.debug:

@@ -410,12 +410,17 @@ SUFFIXES = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
 
 def validate_year(project: Project, book: Workbook, year: FinancialYear) -> list[Problem]:
     """What the build would refuse or warn about, found by running the year's chapters as the
-    build does (no rendering): a notebook or cell that fails, words no chapter prints, values
-    no chapter prints."""
+    build does (no rendering), with the build's time limit: a notebook or cell that fails or
+    runs too long, words no chapter prints, values no chapter prints. The chapters run on a
+    copy of the data, in worker processes: nothing a cell does changes data/."""
     with tempfile.TemporaryDirectory(prefix="essex-report-validate-") as work:
+        copy = Path(work) / "data"
+        shutil.copytree(project.data_dir, copy, symlinks=False)
+        on_copy = Project(project.root, copy, project.output_dir, project.source_date)
+        on_copy.__dict__["config"] = project.config  # read once, for the command
         into = Path(work) / "notebooks"
         try:
-            executed = execute.run_notebooks(project, year, into, None, project.config.cell_timeout)
+            executed = execute.run_notebooks(on_copy, year, into, None, project.config.cell_timeout)
             stitched = stitch(project, executed, book, year)
         except NotebookError as error:
             return [Problem(error.notebook, error.detail, reason=Reason.NOTEBOOK)]

@@ -119,7 +119,7 @@ def test_sigterm_mid_build_keeps_the_report_and_stops_every_kernel(previous):
     assert build.returncode == 130
     # Stopping takes about a second; waiting out a time-out (30 s) is a bug a person notices.
     assert time.monotonic() - signalled < 15
-    assert "interrupted; the last good report is untouched" in err
+    assert "interrupted; the last good report is in place" in err
     assert snapshot(previous) == before
     _, alive = psutil.wait_procs(kernels, timeout=5)
     assert alive == []
