@@ -4,12 +4,16 @@ line for people (exit 1), with the traceback only under --debug."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
+import logging
 import os
 import shutil
 import signal
 import sys
-from collections.abc import Sequence
+import tempfile
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +22,7 @@ from essex_report.config import positive_seconds
 from essex_report.data.load import load_workbook, years_with_data
 from essex_report.data.scaffold import new_year
 from essex_report.data.status import year_status
-from essex_report.errors import ReportError, show_paths_from, shown
+from essex_report.errors import ReportError, no_space, show_paths_from, shown
 from essex_report.imports import defer_slow_imports
 from essex_report.progress import Progress
 from essex_report.project import Project
@@ -288,24 +292,56 @@ def _terminate(signum: int, frame: object) -> None:
     interrupt.request(signum)
 
 
-def _os_error(error: OSError) -> str:
+def _os_error(error: OSError, args: argparse.Namespace) -> str:
     """An operating-system error as one line: which file, what happened, what to do."""
     where = shown(Path(error.filename)) if error.filename else "a file"
     reason = error.strerror or os.strerror(error.errno or 0) or str(error)
-    if error.errno == errno.ENOSPC:
-        return f"no space left on the disk writing {where}; free some space and run it again"
+    if error.errno == errno.ENOSPC:  # the disk that is full, of those the command writes to
+        return no_space([error.filename, error.filename2, *_written(args)])
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"cannot write {where} ({reason}); choose a folder you can write to"
     return f"{where}: {reason}"
+
+
+def _written(args: argparse.Namespace) -> list[Path]:
+    """Where a command writes: the output (or data) folder, and the temporary folder."""
+    try:
+        project = project_of(args)
+    except ReportError:
+        return [Path(tempfile.gettempdir())]
+    folder = project.output_dir if args.command == "build" else project.data_dir
+    return [folder, Path(tempfile.gettempdir())]
 
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+@contextlib.contextmanager
+def quiet_libraries(debug: bool) -> Iterator[None]:
+    """While the command runs, libraries' own log lines and warnings (pypdf's "incorrect
+    startxref pointer", a font manager's, a kernel's) never reach the terminal: what the
+    command says is its own one line. --debug shows them."""
+    if debug:
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.disable(logging.CRITICAL)
+        try:
+            yield
+        finally:
+            logging.disable(logging.NOTSET)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     defer_slow_imports()
     args = parser().parse_args(argv)
+    with quiet_libraries(args.debug):
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _terminate)
     show_paths_from(Path.cwd())  # messages name files as the caller sees them
@@ -329,7 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(error, ReportError):
             message = str(error)  # a DataError lists each problem on its own line
         elif isinstance(error, OSError):
-            message = _one_line(_os_error(error))
+            message = _one_line(_os_error(error, args))
         else:
             message = _one_line(
                 f"unexpected {type(error).__name__}: {error} (run again with --debug for "

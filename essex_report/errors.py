@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -209,3 +210,25 @@ def raise_for(problems: Iterable[Problem]) -> None:
     errors = [p for p in problems if p.is_error]
     if errors:
         raise DataError(errors)
+
+
+def no_space(paths: Iterable[Path | str | None]) -> str:
+    """A full disk as one line, naming the disk that is full: of the folders a failure
+    involves (the files it names, where the command writes), the one with least room. (A
+    copy that fails names the file it copied from first: that disk may have room.)"""
+    rooms: list[tuple[int, Path]] = []
+    for path in paths:
+        if not path:
+            continue
+        folder = Path(os.path.abspath(path))
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent  # the folder that exists: where the file would go
+        with contextlib.suppress(OSError):
+            rooms.append((shutil.disk_usage(folder).free, Path(os.path.abspath(path))))
+    if not rooms:
+        return "no space left on the disk; free some space and run it again"
+    free, fullest = min(rooms, key=lambda room: room[0])
+    return (
+        f"no space left on the disk that holds {shown(fullest)} ({free // 2**20} MB free); "
+        "free some space there and run it again"
+    )

@@ -50,6 +50,7 @@ from essex_report.render.webpage import finish_tables, page_style
 from essex_report.run import execute
 from essex_report.run.cluster import execute_on
 from essex_report.run.reader import read_notebook
+from essex_report.scratch import owned_folder
 from essex_report.years import FinancialYear
 
 DOCUMENT = "annual-report"
@@ -413,12 +414,12 @@ def validate_year(project: Project, book: Workbook, year: FinancialYear) -> list
     build does (no rendering), with the build's time limit: a notebook or cell that fails or
     runs too long, words no chapter prints, values no chapter prints. The chapters run on a
     copy of the data, in worker processes: nothing a cell does changes data/."""
-    with tempfile.TemporaryDirectory(prefix="essex-report-validate-") as work:
-        copy = Path(work) / "data"
+    with owned_folder(Path(tempfile.gettempdir()), "essex-report-validate-") as work:
+        copy = work / "data"
         shutil.copytree(project.data_dir, copy, symlinks=False)
         on_copy = Project(project.root, copy, project.output_dir, project.source_date)
         on_copy.__dict__["config"] = project.config  # read once, for the command
-        into = Path(work) / "notebooks"
+        into = work / "notebooks"
         try:
             executed = execute.run_notebooks(on_copy, year, into, None, project.config.cell_timeout)
             stitched = stitch(project, executed, book, year)

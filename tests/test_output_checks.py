@@ -204,3 +204,43 @@ def test_a_renderer_that_writes_no_report_fails_the_build_and_keeps_the_last_goo
     assert lines[0].endswith("; the last good report is kept")
     assert script or "headings (first: Foreword)" in lines[0]
     assert snapshot(previous) == before
+
+
+COPYING_QUARTO = """#!{python}
+import shutil, sys
+from pathlib import Path
+
+if sys.argv[1:] == ["--version"]:
+    print("1.10.18")
+    sys.exit(0)
+document = Path(sys.argv[2])
+shutil.copy({html!r}, document.with_suffix(".html"))
+pdf = Path({pdf!r}).read_bytes()
+end = pdf.rfind(b"startxref")
+document.with_suffix(".pdf").write_bytes(pdf[:end] + b"startxref\\n12\\n%%EOF\\n")
+"""
+
+
+@pytest.mark.e2e
+def test_library_log_lines_never_reach_the_terminal(built_2019, tmp_path):
+    """Issue 16 (8): a library's log lines (pypdf's "incorrect startxref pointer(1)" for a
+    PDF whose last line is wrong) were printed beside the command's own words."""
+    import sys
+
+    from .conftest import essex_report
+
+    fake = tmp_path / "quarto"
+    fake.write_text(
+        COPYING_QUARTO.format(
+            python=sys.executable,
+            html=str(built_2019 / "source" / ".." / "annual-report.html"),
+            pdf=str(built_2019 / "annual-report.pdf"),
+        ),
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    result = essex_report(
+        "build", "--year", "2019/20", "--output", str(tmp_path / "out"), "--quarto", str(fake)
+    )
+    assert "startxref" not in result.stderr and "Object Streams" not in result.stderr
+    assert result.stderr.strip() == "", result.stderr

@@ -25,6 +25,7 @@ FOUNDATIONS = {
     "imports",
     "interrupt",
     "text",
+    "scratch",
 }
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
@@ -36,6 +37,7 @@ ALLOWED: dict[str, set[str]] = {
     "interrupt": set(),
     "progress": {"years", "errors"},
     "text": set(),
+    "scratch": set(),
     "config": {"errors", "limits", "text"},
     "project": {"config", "errors", "years", "limits"},
     "data": FOUNDATIONS,

@@ -21,13 +21,15 @@ from typing import Protocol
 from essex_report import limits
 from essex_report.charts.style import font_dir
 from essex_report.config import TYPST_BRAND
-from essex_report.errors import BuildError
+from essex_report.errors import BuildError, no_space
 from essex_report.fingerprint import digest, environment_digest, file_digest, package_digest
 from essex_report.project import Project
 from essex_report.render.brand import write_typst
+from essex_report.scratch import owned_folder
 
 FORMATS = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+FULL_DISK = "No space left on device"  # strerror(ENOSPC), as tools print it
 
 
 class Renderer(Protocol):
@@ -86,7 +88,8 @@ def typst_headers(project: Project, folder: Path) -> list[str]:
 
 @contextmanager
 def render_folder() -> Iterator[Path]:
-    """A new, ordinary temporary folder to render in, removed afterwards.
+    """A new, ordinary temporary folder to render in, removed afterwards (and by the next
+    render, when its build was killed outright: essex_report.scratch).
 
     Quarto treats a file under any folder whose name starts with a dot as outside every
     project, so no part of the path may start with one (a TMPDIR such as ~/.cache/tmp would).
@@ -99,11 +102,8 @@ def render_folder() -> Iterator[Path]:
                 f"the temporary folder {tempfile.gettempdir()} is inside a folder whose name "
                 "starts with a dot, which Quarto ignores; set TMPDIR to another folder"
             )
-    folder = Path(tempfile.mkdtemp(prefix="essex-report-render-", dir=base))
-    try:
+    with owned_folder(base, "essex-report-render-") as folder:
         yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run(command: list[str], cwd: Path, what: str, env: dict[str, str] | None = None) -> str:
@@ -123,6 +123,8 @@ def run(command: list[str], cwd: Path, what: str, env: dict[str, str] | None = N
         lines = [line for line in lines if line]
         errors = [line for line in lines if re.match(r"(ERROR|error)\b", line)]
         detail = errors[0] if errors else lines[-1] if lines else "no message"
+        if any(FULL_DISK in line for line in lines):  # the disk it renders on, named
+            detail = no_space([cwd])
         raise BuildError(f"{what} failed: {detail}")
     return result.stdout
 
