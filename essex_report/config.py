@@ -236,6 +236,47 @@ def _check_format(check: _Checked, name: str, options: dict[str, Any]) -> None:
                 )
 
 
+CSS_URL = re.compile(r"url\(\s*(['\"]?)(?P<target>.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
+CSS_ESCAPE = re.compile(r"\\(?:(?P<hex>[0-9a-fA-F]{1,6})\s?|(?P<char>.))", re.DOTALL)
+
+
+def _check_style(path: Path) -> None:
+    """A style sheet the report names loads nothing: a renderer that embeds resources (pandoc,
+    Quarto) would fetch an outside address, or read a file outside the repository, while it
+    builds, and put it in the page as data: (where no check of the page could tell). CSS
+    escapes are read first (`@\\69mport` is `@import`)."""
+    try:
+        written = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ReportError(f"{shown(path)} cannot be read as UTF-8 ({error})") from None
+
+    def char(found: re.Match[str]) -> str:
+        if found["hex"]:
+            code = int(found["hex"], 16)
+            return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
+        return found["char"] if found["char"] != "\n" else ""
+
+    text = CSS_ESCAPE.sub(char, written)
+
+    def where(position: int) -> str:
+        line = text.count("\n", 0, position) + 1
+        return f"{shown(path)}, line {line}"
+
+    imported = text.lower().find("@import")
+    if imported >= 0:
+        raise ReportError(
+            f"{where(imported)}: loads another style sheet (@import); a style the report "
+            "names may load nothing"
+        )
+    for found in CSS_URL.finditer(text):
+        target = found["target"].strip()
+        if not target.lower().startswith(("data:", "#")):
+            raise ReportError(
+                f"{where(found.start())}: loads {target} (url()); a style the report names may "
+                "load nothing"
+            )
+
+
 def load_config(path: Path) -> ReportConfig:
     """_quarto.yml, checked: chapters listed, every file it names inside the repository,
     every string that reaches a page plain words, every format option one the renderers are
@@ -276,7 +317,9 @@ def load_config(path: Path) -> ReportConfig:
             for entry in [named] if isinstance(named, str) else named:
                 # brand.typ is written before each render: it need not exist yet.
                 must = not str(entry).endswith(f"/{TYPST_BRAND}")
-                _inside(root, entry, f"format: {name}: {option}", path, must_exist=must)
+                named = _inside(root, entry, f"format: {name}: {option}", path, must)
+                if option == "css":
+                    _check_style(named)
     filters = tuple(
         _inside(root, f, "filters", path, must_exist=True) for f in config.get("filters") or []
     )

@@ -140,7 +140,7 @@ class Words:
         blocks = self._blocks(name, section)
         if section is not None and blocks:
             doc = self.narratives[name]
-            top = next(b for b in doc.blocks if b.kind == "heading" and b.text == section)
+            top = next(b for b in doc.blocks if b.kind == "heading" and b.text == nfc(section))
             blocks = [top, *blocks]
         parts: list[Part] = []
         lines: list[str] = []
@@ -243,8 +243,8 @@ class Words:
             return []
         if section is None:
             return doc.printable(has_data=self._has_data)
-        try:
-            return doc.printable(doc.section(section), self._has_data)
+        try:  # the narrative is read NFC-normalised: so is the name a notebook gives
+            return doc.printable(doc.section(nfc(section)), self._has_data)
         except KeyError:
             return []  # this year's file has no such section: the completeness check says so
 
