@@ -107,7 +107,6 @@ def build_years(
     pool of workers and the years rendered side by side. One year's failure stops no other."""
     options = options or Options()
     check_output_folder(project)
-    project.brand  # noqa: B018  (_brand.yml checked before anything runs: one line if wrong)
     mark_output(project.output_dir)
     cache = Cache(project.cache_dir, enabled=options.use_cache)
     cache.clear_partial()
