@@ -24,10 +24,17 @@ HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 
 def read_yaml(path: Path, what: str) -> dict[str, Any]:
     """A YAML configuration file of the repository as a mapping; missing or not YAML is one
-    line saying what the file is for. Read as YAML 1.1 without aliases' expansion limits
-    mattering: a configuration file is small and the repository's own."""
+    line saying what the file is for. Anchors and aliases are refused: a few lines of them
+    expand to gigabytes (a "billion laughs"), as in the narrative's front matter."""
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
+                raise ReportError(
+                    f"{shown(path)}, line {token.start_mark.line + 1}: a YAML anchor or alias "
+                    "(& or *); write each value out in full"
+                )
+        loaded = yaml.safe_load(text) or {}
     except FileNotFoundError:
         raise ReportError(f"{shown(path)} is missing; it {what}") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -134,6 +141,10 @@ class _Checked:
         hidden = hidden_problem(text)
         if hidden:
             raise self.refuse(where, hidden)
+        if not text.strip() or len(text) > limits.MAX_WORDS:
+            raise self.refuse(
+                where, f"is {len(text)} characters; expected plain words, 1 to {limits.MAX_WORDS}"
+            )
         if MARKUP & set(text):
             raise self.refuse(
                 where,
@@ -295,6 +306,8 @@ def load_config(path: Path) -> ReportConfig:
         raise ReportError(f"{shown(path)}: book: chapters must list the notebooks in order")
     for chapter in chapters:
         _inside(root, chapter, "book: chapters", path, must_exist=False)
+        if chapters.count(chapter) > 1:  # one executed notebook per chapter
+            raise check.refuse("book: chapters", f"lists {chapter} twice; list it once")
     words = {
         field_: check.plain(config[field_], field_) for field_ in PLAIN_FIELDS if field_ in config
     }
@@ -319,6 +332,8 @@ def load_config(path: Path) -> ReportConfig:
                 must = not str(entry).endswith(f"/{TYPST_BRAND}")
                 named = _inside(root, entry, f"format: {name}: {option}", path, must)
                 if option == "css":
+                    if not named.is_file():
+                        raise check.refuse(f"format: {name}: css", f"names {entry}, not a file")
                     _check_style(named)
     filters = tuple(
         _inside(root, f, "filters", path, must_exist=True) for f in config.get("filters") or []

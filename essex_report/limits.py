@@ -8,3 +8,4 @@ CELL_TIMEOUT = 600  # seconds a notebook cell may run, unless _quarto.yml or --c
 RENDER_TIMEOUT = 900  # seconds a render may take: a renderer that runs this long is stuck
 TARGET_TOLERANCE = 5  # per cent of a target a figure may fall short by and be "on track",
 # unless _quarto.yml's essex-report: target-tolerance says otherwise
+MAX_WORDS = 200  # characters of a configuration string printed on a page (a title, a name)

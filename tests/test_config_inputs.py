@@ -86,6 +86,13 @@ QUARTO_REFUSED = [
     ({"format": {"pdf": {"include-in-header": "x.tex"}}}, "format: pdf is not a format"),
     ({"book": {"chapters": ["../../../../tmp/outside.ipynb"]}}, "which is outside the repository"),
     ({"filters": ["/usr/share/lua/evil.lua"]}, "which is outside the repository"),
+    ({"title": ""}, "title is 0 characters; expected plain words, 1 to 200"),
+    ({"author": "Essex " * 100}, "author is 600 characters"),
+    (
+        {"book": {"chapters": ["notebooks/a.ipynb", "notebooks/a.ipynb"]}},
+        "lists notebooks/a.ipynb twice",
+    ),
+    ({"format": {"html": {"css": "styles"}}}, "format: html: css names styles, not a file"),
 ]
 
 
@@ -157,3 +164,14 @@ def test_the_brand_s_css_and_typst_hold_only_what_was_checked():
     assert "</style" not in sheet and "<" not in sheet.replace("data:font", "")
     assert '--brand-font: "Lato", Arial' in sheet
     assert '#let brand-font = "Lato"' in typst(brand)
+
+
+def test_yaml_anchors_and_aliases_are_refused(tmp_path):
+    """A "billion laughs": nine lines of aliases expand to gigabytes when printed."""
+    root = home(tmp_path)
+    laughs = 'a: &a ["lol", "lol"]\nb: &b [*a, *a]\n'
+    for name, loader in (("_quarto.yml", load_config), ("_brand.yml", load_brand)):
+        path = root / name
+        path.write_text(laughs + path.read_text(encoding="utf-8"), encoding="utf-8")
+        with pytest.raises(ReportError, match=rf"{name}, line 1: a YAML anchor or alias"):
+            loader(path)

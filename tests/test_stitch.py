@@ -221,3 +221,14 @@ def test_a_heading_s_own_attributes_are_not_its_text():
     stitched.add("## Aim 1 \\- Growth {.new-page}\n\nWords.", [])
     stitched.add("### A \\{b\\}", [])
     assert stitched.path == ["", "Aim 1 - Growth", "A {b}"]
+
+
+def test_a_comment_in_echoed_code_is_not_a_heading():
+    """An echoed cell's "# Check the year" is code: the output checks looked for it as a
+    heading, and figures were registered under it."""
+    out = stitched(
+        words("# Resources"),
+        cell("#| echo: true\n# Check the year\nx = 1", shown(Part("We spent", (figure(),)))),
+    )
+    assert out.headings == [(1, "Resources")]
+    assert sections(out) == [("spend_total", "Resources")]

@@ -30,6 +30,7 @@ from essex_report.run.reader import ADDED_TAGS, HIDDEN_TAGS, META, cell_options,
 # A heading line; its own attributes (`{.new-page}`: braces the escaping never leaves bare)
 # are not part of its text.
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+(?<!\\)\{[^{}]*\})?\s*#*\s*$", re.MULTILINE)
+FENCED = re.compile(r"^(`{3,})[^\n]*\n.*?^\1\s*$", re.MULTILINE | re.DOTALL)  # code shown
 EMPHASIS_MARK = re.compile(r"(?<!\\)\*+")  # *italic* and **bold** marks: not printed
 DATA_SUMMARY = "Data for this chart"
 NUMBER = "essex-report-cell"  # a cell's number, as its author counts, while it is stitched
@@ -63,7 +64,7 @@ class Stitched:
         """Append Markdown and register its figures under the headings they appear beneath."""
         start = list(self.path)
         after: dict[tuple[int, str], list[str]] = {}
-        for match in HEADING.finditer(markdown):
+        for match in HEADING.finditer(FENCED.sub("", markdown)):  # a "# comment" is code
             level, text = len(match[1]), unescape(match[2])
             self.headings.append((level, unescape(EMPHASIS_MARK.sub("", match[2]))))
             del self.path[level - 1 :]
