@@ -31,7 +31,14 @@ from essex_report.data.model import Workbook
 from essex_report.document import front, register
 from essex_report.document.completeness import unprinted_values, unprinted_words
 from essex_report.document.stitch import Chapter, Stitched, stitch_notebook, write_document
-from essex_report.errors import NotebookError, Problem, Reason, ReportError, raise_for
+from essex_report.errors import (
+    BuildError,
+    NotebookError,
+    Problem,
+    Reason,
+    ReportError,
+    raise_for,
+)
 from essex_report.fingerprint import digest, file_digest
 from essex_report.manifest import Manifest, read_manifest, up_to_date
 from essex_report.project import Project
@@ -214,6 +221,9 @@ class YearPlan:
             raise_for(unprinted_words(book, year, stitched.printed))
             warnings += [str(p) for p in unprinted_values(book, year, stitched.registered())]
             rows = write_register(project, book, year, stitched, staging)
+            wrong = register.misprinted(rows, book)
+            if wrong:
+                raise BuildError(f"{wrong}; the last good report is kept")
         edition = front.edition(project.config, book, year)
         bookend(stitched, edition, staging / front.REGISTER_CSV)
         matter = front.front_matter(project.config, edition)
@@ -424,6 +434,10 @@ def validate_year(project: Project, book: Workbook, year: FinancialYear) -> list
             stitched = stitch(project, executed, book, year)
         except NotebookError as error:
             return [Problem(error.notebook, error.detail, reason=Reason.NOTEBOOK)]
-    return unprinted_words(book, year, stitched.printed) + unprinted_values(
-        book, year, stitched.registered()
+    wrong = register.misprinted(register.merge(stitched.entries), book)
+    misprinted = [Problem("notebooks", wrong, reason=Reason.NOTEBOOK)] if wrong else []
+    return (
+        misprinted
+        + unprinted_words(book, year, stitched.printed)
+        + unprinted_values(book, year, stitched.registered())
     )

@@ -1,7 +1,8 @@
 import csv
+import dataclasses
 import io
 
-from essex_report.document.register import merge, neutralise, to_csv
+from essex_report.document.register import Row, merge, neutralise, to_csv
 from essex_report.document.stitch import Entry
 from essex_report.notebook.parts import Printed
 
@@ -75,3 +76,26 @@ def test_the_public_page_names_sources_and_keeps_notes_and_ids_for_reviewers():
     assert table[0]["source"] == seed
     assert table[0]["source_title"] == "Essex County Council Annual Report 2019/20"
     assert table[1]["source_url"] == "https://www.bbc.com/news/x"
+
+
+def test_a_figure_printed_otherwise_than_the_data_prints_it_is_found(good_data):
+    """Issue 16: a notebook that changes how figures print (Figures.text patched in a cell)
+    made the page and the register say £9.9bn where the data says 2.1 (£2.1bn)."""
+    from essex_report.data.load import load_workbook
+    from essex_report.document.register import misprinted
+
+    book = load_workbook(good_data)
+    good = Printed("spend_total", "", "2019/20", "Total", "2.1", "GBP bn", "reported",
+                   "£2.1bn", "s", "")  # fmt: skip
+    assert misprinted([Row(good, "Resources")], book) is None
+    forged = dataclasses.replace(good, text="£9.9bn")
+    assert misprinted([Row(forged, "Resources")], book) == (
+        "figures.csv would list spend_total for 2019/20 as 2.1, printed £9.9bn, but the data "
+        "holds 2.1, printed £2.1bn: a notebook changed a figure or how it prints"
+    )
+    other = dataclasses.replace(good, value="9.9")
+    assert "as 9.9, printed £2.1bn, but the data holds 2.1" in (
+        misprinted([Row(other, "Resources")], book) or ""
+    )
+    missing = dataclasses.replace(good, indicator="capital_investment")
+    assert "not in the data" in (misprinted([Row(missing, "Resources")], book) or "")

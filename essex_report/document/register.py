@@ -17,9 +17,11 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from essex_report.data.model import Source
+from essex_report.data.model import Source, Workbook
 from essex_report.document.stitch import Entry
+from essex_report.notebook.figures import Figures
 from essex_report.notebook.parts import Printed
+from essex_report.years import FinancialYear, parse_year
 
 COLUMNS = (
     "indicator",
@@ -89,6 +91,31 @@ def merge(entries: Iterable[Entry]) -> list[Row]:
         if entry.section not in found:
             found.append(entry.section)
     return [Row(figure, "; ".join(sections[key])) for key, figure in firsts.items()]
+
+
+def misprinted(rows: Iterable[Row], book: Workbook) -> str | None:
+    """What is wrong with the first figure the register lists otherwise than the data holds
+    and prints it (the register rebuilt from the data: a notebook cannot change a figure, or
+    how it prints, without the build saying so), or None."""
+    years: dict[str, Figures] = {}
+    for row in rows:
+        f = row.figure
+        if f.year not in years:
+            year: FinancialYear = parse_year(f.year)
+            years[f.year] = Figures(book, year)
+        figures = years[f.year]
+        value = figures.data.get(f.indicator, f.breakdown)
+        name = f"{f.indicator}[{f.breakdown}]" if f.breakdown else f.indicator
+        if value is None:
+            return f"figures.csv would list {name} for {f.year}, which is not in the data"
+        printed = figures.text(value)
+        if str(value.value) != f.value or printed != f.text:
+            return (
+                f"figures.csv would list {name} for {f.year} as {f.value}, printed {f.text}, "
+                f"but the data holds {value.value}, printed {printed}: a notebook changed a "
+                "figure or how it prints"
+            )
+    return None
 
 
 def neutralise(cell: str) -> str:

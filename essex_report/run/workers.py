@@ -260,7 +260,6 @@ class Worker:
         _running.pop(self.pid, None)
 
 
-
 def stop_workers() -> None:
     """Stop every worker this process started that is still running (an interrupt)."""
     for worker in list(_running.values()):
