@@ -57,3 +57,25 @@ def nfc(text: str) -> str:
 def shown_text(text: str) -> str:
     """Text for a one-line message: hidden characters written as <U+200B>, never raw."""
     return "".join(f"<U+{ord(c):04X}>" if hidden(c) else c for c in text)
+
+
+# Scripts whose letters look like Latin ones (А, Е, О, Р, С; Α, Ο): a name mixing them with
+# Latin letters looks like another name ("Еssex" with a Cyrillic Е is not "Essex").
+LOOKALIKE_SCRIPTS = ("CYRILLIC", "GREEK")
+
+
+def mixed_script(text: str) -> str | None:
+    """What a message says of a word mixing Latin letters with look-alike letters of another
+    script, or None."""
+    for word in text.split():
+        letters = [c for c in word if c.isalpha()]
+        latin = any(unicodedata.name(c, "").startswith("LATIN") for c in letters)
+        other = next(
+            (c for c in letters if unicodedata.name(c, "").startswith(LOOKALIKE_SCRIPTS)), None
+        )
+        if latin and other is not None:
+            return (
+                f"'{word}' mixes Latin letters with {character_name(other)}, which looks like a "
+                "Latin letter, so the name looks like another; retype it"
+            )
+    return None

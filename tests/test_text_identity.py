@@ -38,3 +38,11 @@ def test_visible_text_passes(text):
 
 def test_one_spelling_for_what_looks_the_same():
     assert nfc("Re\u0301gion") == nfc("R\u00e9gion") == "R\u00e9gion"
+
+
+def test_a_name_mixing_latin_with_look_alike_letters_is_named():
+    from essex_report.text import mixed_script
+
+    assert "U+0415 CYRILLIC CAPITAL LETTER IE" in (mixed_script("\u0415ssex") or "")
+    assert mixed_script("Essex") is None and mixed_script("Москва") is None
+    assert mixed_script("Région Île-de-France") is None

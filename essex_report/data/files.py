@@ -17,7 +17,7 @@ from pathlib import Path
 from essex_report import limits
 from essex_report.data import schema
 from essex_report.errors import Problem, Problems, Reason, shown
-from essex_report.text import hidden_problem, nfc
+from essex_report.text import hidden_problem, mixed_script, nfc
 from essex_report.years import FinancialYear
 
 VALUES_FILE = "values.csv"
@@ -371,7 +371,9 @@ def _check_cells(
         if column.name not in cells:
             continue
         value = cells[column.name]
-        hidden = hidden_problem(value)
+        hidden = hidden_problem(value) or (
+            mixed_script(value) if column.name in table.key else None  # names must be one
+        )
         if hidden:
             problems.add(file, hidden, Reason.INVALID, line=line, column=column.name)
             continue
