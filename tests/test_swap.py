@@ -23,11 +23,12 @@ SIGNALS = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
 CHILD = """
 import os, signal, sys
 from pathlib import Path
-from essex_report import cli
+from essex_report import cli, interrupt
 from essex_report.publish import swap
 
 step, when, signum, exchange = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
-signal.signal(signal.SIGTERM, cli._terminate)  # as the command line does
+signal.signal(signal.SIGTERM, cli._terminate)  # as the command line does: asked, then checked
+signal.signal(signal.SIGINT, signal.default_int_handler)  # raised at once, mid-step
 calls = {{
     "mark": ("Path", "write_text"), "exchange": ("os", "rename"), "tidy": ("shutil", "rmtree")
 }}
@@ -49,6 +50,7 @@ def interrupted(*args, **kwargs):
 
 setattr(holder, name, interrupted)
 swap.swap_in(Path(sys.argv[5]), Path(sys.argv[6]))
+interrupt.check()  # where the build looks next
 """
 
 

@@ -149,7 +149,7 @@ def test_a_name_typed_with_a_combining_accent_is_the_composed_name(good_data):
     decomposed = "R\u0065\u0301gion"
     with path.open("a", encoding="utf-8") as handle:
         handle.write(
-            f"qualification_level3,{decomposed},53,reported,004_b7f5c0302c5152d4.txt,"
+            f"qualification_level3,{decomposed},53,reported,,,,004_b7f5c0302c5152d4.txt,"
             "Aim 1 Priority 1 > Workforce skills,\n"
         )
     book = load_workbook(good_data)

@@ -136,9 +136,9 @@ def load_values(
             and not cat.doubtful(c["indicator"], schema.INDICATORS)
         ):
             problems.append(unknown(file, row, "indicator", c["indicator"], cat.indicators))
-        for table, key in ((schema.SOURCES, c["source"]), (schema.INDICATORS, c["indicator"])):
-            if citing is not None and (table.file, key) in cat.rejected_rows:
-                citing[(table.file, key)] += 1
+        for table, cited in ((schema.SOURCES, c["source"]), (schema.INDICATORS, c["indicator"])):
+            if citing is not None and (table.file, cited) in cat.rejected_rows:
+                citing[(table.file, cited)] += 1
         if (
             c["source"]
             and schema.check_source(c["source"]) is None

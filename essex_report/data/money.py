@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from essex_report.data.files import VALUES_FILE, year_folder
-from essex_report.data.formatting import format_value
+from essex_report.data.formatting import decimals_of, enough_decimals, format_value
 from essex_report.data.model import Catalogue, Value, YearData
 from essex_report.data.totals import line_sets
 from essex_report.errors import Level, Problems, Reason, shown
@@ -28,8 +28,12 @@ def check_relations(data: YearData, cat: Catalogue, problems: Problems, data_dir
 
 
 def text(value: Value, cat: Catalogue) -> str:
+    """A value as a message shows it: as printed, with enough decimals that a figure that is
+    not nil never reads as nil (-0.05%, not 0.0%)."""
     unit = cat.indicators[value.indicator].unit
-    return format_value(value.value, unit, value.decimals if value.derived else None)
+    places = value.decimals if value.derived else None
+    places = decimals_of(value.value) if places is None else places
+    return format_value(value.value, unit, enough_decimals(value.value, places))
 
 
 def leaves(value: Value, data: YearData) -> Iterator[Value]:

@@ -34,7 +34,6 @@ from essex_report.text import hidden_problem, nfc
 from essex_report.years import parse_year
 
 
-
 class CellProblem(ReportError):
     """A notebook Markdown cell the build refuses (a typed figure, a wrong placeholder)."""
 
