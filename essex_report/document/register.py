@@ -19,7 +19,7 @@ from pathlib import Path
 
 from essex_report.data.model import Source, Workbook
 from essex_report.document.stitch import Entry
-from essex_report.notebook.figures import Figures
+from essex_report.notebook.figures import Figures, register_value
 from essex_report.notebook.parts import Printed
 from essex_report.years import FinancialYear, parse_year
 
@@ -100,6 +100,8 @@ def misprinted(rows: Iterable[Row], book: Workbook) -> str | None:
     years: dict[str, Figures] = {}
     for row in rows:
         f = row.figure
+        if f.measure:  # a change, gap, target or status: worked out from figures checked here
+            continue
         if f.year not in years:
             year: FinancialYear = parse_year(f.year)
             years[f.year] = Figures(book, year)
@@ -109,7 +111,7 @@ def misprinted(rows: Iterable[Row], book: Workbook) -> str | None:
         if value is None:
             return f"figures.csv would list {name} for {f.year}, which is not in the data"
         printed = figures.text(value)
-        if str(value.value) != f.value or printed != f.text:
+        if register_value(value) != f.value or printed != f.text:
             return (
                 f"figures.csv would list {name} for {f.year} as {f.value}, printed {f.text}, "
                 f"but the data holds {value.value}, printed {printed}: a notebook changed a "
