@@ -140,7 +140,7 @@ def test_sigterm_at_any_moment_stops_the_build_and_never_hangs(previous, after):
         assert err == "" and not list(previous.glob(".build-*"))
     else:
         assert build.returncode == 130, err
-        assert err.strip().splitlines()[-1].endswith("the last good report is untouched")
+        assert err.strip().splitlines()[-1].endswith("the last good report is in place")
     assert snapshot(previous) == before
 
 
