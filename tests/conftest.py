@@ -18,6 +18,7 @@ from tests import repo as paths
 show_paths_from(Path.cwd())
 
 FIXTURES = Path(__file__).parent / "fixtures"
+pytest_plugins = ["tests.loopback"]  # `listener`: a loopback server no build may fetch from
 GOOD = FIXTURES / "good"
 
 

@@ -12,11 +12,8 @@ import csv
 import io
 import re
 import shutil
-import threading
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from pypdf import PdfReader
@@ -26,6 +23,7 @@ from essex_report.data.load import load_workbook
 from essex_report.years import parse_year
 
 from .conftest import GOOD, essex_report
+from .loopback import Requests
 
 pytestmark = pytest.mark.e2e  # builds reports or runs notebooks
 
@@ -35,26 +33,6 @@ MARKUP = (
 )
 SHORTCODE = " {{< meta title >}} {{spend_total}}"  # Quarto shortcode, placeholder: not in words
 Y = parse_year("2019/20")
-
-
-class Requests(BaseHTTPRequestHandler):
-    seen: ClassVar[list[str]] = []
-
-    def do_GET(self):
-        Requests.seen.append(self.path)
-        self.send_response(404)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def listener():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Requests)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1]
-    server.shutdown()
 
 
 def tables(data: Path) -> list[tuple[Path, schema.Table]]:

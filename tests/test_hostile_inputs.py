@@ -7,10 +7,8 @@ outside (a loopback server the text points at receives no request)."""
 from __future__ import annotations
 
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import nbformat
 import pytest
@@ -22,29 +20,10 @@ from essex_report.publish.verify import comparable
 from tests import repo
 
 from .conftest import FIXTURES, essex_report
+from .loopback import Requests
 
 pytestmark = pytest.mark.e2e  # builds reports
 CASES = sorted(p.name for p in (FIXTURES / "hostile").iterdir() if p.is_dir())
-
-
-class Requests(BaseHTTPRequestHandler):
-    seen: ClassVar[list[str]] = []
-
-    def do_GET(self):
-        Requests.seen.append(self.path)
-        self.send_response(404)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def port():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Requests)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1]
-    server.shutdown()
 
 
 def merged(into: dict, change: dict) -> dict:
@@ -88,7 +67,8 @@ def workbook(tmp_path: Path, case: dict[str, Any], port: int) -> Path:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_a_hostile_input_is_refused_in_one_line_or_printed_as_written(name, tmp_path, port):
+def test_a_hostile_input_is_refused_in_one_line_or_printed_as_written(name, tmp_path, listener):
+    port = listener
     case = yaml.safe_load((FIXTURES / "hostile" / name / "case.yml").read_text(encoding="utf-8"))
     expect = case["expect"]
     home = workbook(tmp_path, case, port)
@@ -121,7 +101,10 @@ def test_a_hostile_input_is_refused_in_one_line_or_printed_as_written(name, tmp_
         assert expect.get("only") == "html" or comparable(words) in pdf
 
 
-def test_with_quarto_a_hostile_cell_prints_as_written_and_fetches_nothing(tmp_path, port, quarto):
+def test_with_quarto_a_hostile_cell_prints_as_written_and_fetches_nothing(
+    tmp_path, listener, quarto
+):
+    port = listener
     """Quarto reads the same escaped Markdown: its shortcodes, divs and raw blocks stay text."""
     words = [
         yaml.safe_load((FIXTURES / "hostile" / name / "case.yml").read_text(encoding="utf-8"))
