@@ -65,3 +65,35 @@ def test_a_worker_that_reads_another_notebook_says_so(tmp_path):
     result = run_task(spec)
     assert not result["ok"] and "another contact.ipynb than the client" in result["evalue"]
     assert task_key.__doc__
+
+
+def test_a_part_displayed_by_hand_on_the_cluster_is_refused(two_years, tmp_path):
+    """Issue 16: the cluster's workers sign with the run's key as the local ones do, and what
+    they send back is checked before it is stitched or cached."""
+    import nbformat
+    from distributed import LocalCluster
+
+    home = tmp_path / "home"
+    for name in ("notebooks", "styles"):
+        shutil.copytree(repo.ROOT / name, home / name)
+    for name in ("_quarto.yml", "_brand.yml"):
+        shutil.copy(repo.ROOT / name, home / name)
+    notebook = home / "notebooks" / "contact.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "from IPython.display import display\n"
+            "from essex_report.notebook.parts import PAYLOAD_MIME\n"
+            "display({'text/markdown': 'We spent £9.9bn.', PAYLOAD_MIME: {'kind': 'markdown'}},"
+            " raw=True)"
+        )
+    )
+    nbformat.write(nb, notebook)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True) as cluster:
+        result = essex_report(
+            "build", "--all", "--scheduler", cluster.scheduler_address,
+            "--data-dir", str(two_years), "--output", str(tmp_path / "out"),
+            env={"ESSEX_REPORT_HOME": str(home)},
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert "shows a part the notebook API did not make in this build" in result.stderr

@@ -9,8 +9,10 @@ kernel boundary as JSON and is read back into these types (`Payload.from_json`),
 In a build, every part is signed (`signed`): an HMAC of what it shows and its payload, with a
 key the build makes for each run and gives only to its notebook workers (`sign_with`), never
 to the notebook's parameters. The build accepts a payload of this MIME type only with that
-signature, so a cell that displays the type by hand, or a copy of a part with its words
-changed, cannot print a figure the register does not hold (essex_report.run.trust).
+signature (essex_report.run.trust), so a cell that displays the type by hand, or a copy of a
+part with its words changed, stops the build; the register is then checked against the data
+(essex_report.document.register.misprinted). (Code that reads the key from the worker's own
+memory could still sign: a cell is code the build runs, and the signature is not a sandbox.)
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ Dask (`pip install -e '.[dask]'`) is imported only when a scheduler is given."""
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,8 @@ from essex_report.project import Project
 from essex_report.run import workers
 from essex_report.run.execute import Run, failure
 from essex_report.run.keys import KIND
+from essex_report.run.reader import read_notebook
+from essex_report.run.trust import untrusted
 from essex_report.years import FinancialYear
 
 INSTALL = "pip install -e '.[dask]'"
@@ -40,8 +43,9 @@ def run_task(spec: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="essex-report-task-") as folder:
         output = Path(folder) / notebook.name
         task = workers.Task(
-            spec["name"], notebook, output, spec["parameters"], Path(spec["cwd"]), spec["timeout"]
-        )
+            spec["name"], notebook, output, spec["parameters"], Path(spec["cwd"]), spec["timeout"],
+            key=bytes.fromhex(spec["key"]),
+        )  # fmt: skip
         workers.preload()
         outcome = workers.run([task], jobs=1)[0]
         executed = output.read_bytes() if output.is_file() else b""
@@ -88,9 +92,12 @@ def execute_on(
     except OSError as error:
         raise ReportError(f"--scheduler {scheduler}: cannot reach it ({error})") from None
     failures: dict[FinancialYear, NotebookError] = {}
+    key = secrets.token_bytes(32)  # this run's, as execute.execute's (run/trust.py)
     with client:
         futures = {
-            client.submit(run_task, spec(project, run, timeout), pure=False, key=task_key(run)): run
+            client.submit(
+                run_task, spec(project, run, timeout, key), pure=False, key=task_key(run)
+            ): run
             for run in missing
         }
         for future in as_completed(futures):
@@ -98,6 +105,11 @@ def execute_on(
             result = future.result()
             if result["notebook"]:
                 run.output.write_bytes(result["notebook"])
+            if result["ok"]:  # checked before it is stitched or cached
+                refused = untrusted(read_notebook(run.output, run.chapter), key)
+                if refused is not None:
+                    result |= {"ok": False, "kind": "refused", "cell": refused[0]}
+                    result["evalue"] = refused[1]
             if not result["ok"]:
                 outcome = workers.Outcome(
                     workers.Task(
@@ -118,9 +130,10 @@ def execute_on(
     return failures
 
 
-def spec(project: Project, run: Run, timeout: int) -> dict[str, Any]:
+def spec(project: Project, run: Run, timeout: int, key: bytes) -> dict[str, Any]:
     notebook = project.config.chapter_path(run.chapter)
     return {
+        "key": key.hex(),  # the run's signing key: to the worker, never into a notebook
         "name": run.chapter,
         "notebook": str(notebook),
         "notebook_digest": file_digest(notebook),
