@@ -411,6 +411,8 @@ TYPE_FIELDS = {"family", "size", "line-height", "weight", "style", "color", "dec
 NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")  # a colour's name: dark-blue (a CSS property name)
 HOME = re.compile(r"https://[A-Za-z0-9.-]+(?:/[A-Za-z0-9._~/?#&=%+-]*)?")
 WORD = re.compile(r"[a-z][a-z-]{0,19}|[1-9]00")  # bold, underline, 700
+TYPE_SIZE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3})?(?:pt|px|em|rem|%)")  # 11pt, 1.25rem
+FONT_FIELDS = {"family", "source", "weight", "style"}
 
 
 def load_brand(path: Path) -> Brand:
@@ -443,14 +445,26 @@ def load_brand(path: Path) -> Brand:
         kind: check.mapping(typography.get(kind), f"typography: {kind}", TYPE_FIELDS)
         for kind in ("base", "headings", "link", "monospace")
     }
-    for kind, settings in kinds.items():
+    for kind, settings in kinds.items():  # every field, whether this package reads it or not
+        at = f"typography: {kind}"
         for key in ("weight", "style", "decoration"):
             if key in settings:
-                check.matches(settings[key], WORD, f"typography: {kind}: {key}", "a word")
+                check.matches(settings[key], WORD, f"{at}: {key}", "a word")
+        if "family" in settings:
+            check.matches(settings["family"], FAMILY, f"{at}: family", "a font family")
+        if "size" in settings:
+            check.matches(settings["size"], TYPE_SIZE, f"{at}: size", "a size such as 11pt")
+        if "line-height" in settings:
+            check.number(settings["line-height"], f"{at}: line-height", 1, 3)
+        if "color" in settings:
+            resolve(settings["color"], f"{at}: color")
     fonts = typography.get("fonts") or []
     for font in fonts if isinstance(fonts, list) else [fonts]:
-        font = check.mapping(font, "typography: fonts")
+        font = check.mapping(font, "typography: fonts", FONT_FIELDS)
         check.matches(font.get("family"), FAMILY, "typography: fonts: family", "a family")
+        for key in ("weight", "style"):
+            if key in font:
+                check.matches(font[key], WORD, f"typography: fonts: {key}", "a word")
         if font.get("source", "system") != "system":
             raise check.refuse(
                 "typography: fonts: source",
@@ -465,9 +479,8 @@ def load_brand(path: Path) -> Brand:
             check.plain(name["short"], "meta: name: short")
     else:
         full = check.plain(name, "meta: name")
-    home = check.mapping(meta.get("link"), "meta: link").get("home")
-    if home is not None:
-        check.matches(home, HOME, "meta: link: home", "a web address starting https://")
+    for site, address in check.mapping(meta.get("link"), "meta: link", {"home"}).items():
+        check.matches(address, HOME, f"meta: link: {site}", "a web address starting https://")
     base, monospace = kinds["base"], kinds["monospace"]
     return Brand(
         name=full,

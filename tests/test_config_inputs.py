@@ -145,6 +145,10 @@ BRAND_REFUSED = [
     ),
     ({"logo": {"small": "http://127.0.0.1:8765/logo.png"}}, "logo is not a field"),
     ({"defaults": {"bootstrap": {"rules": "body { display: none }"}}}, "defaults is not a field"),
+    ({"typography": {"headings": {"size": "2em; } body { display: none"}}}, "headings: size is"),
+    ({"typography": {"link": {"weight": "bold; }"}}}, "typography: link: weight is"),
+    ({"typography": {"fonts": [{"family": "Lato", "url": "https://x.org/l.ttf"}]}}, "fonts: url"),
+    ({"meta": {"link": {"github": "javascript:alert(1)"}}}, "meta: link: github is not a field"),
 ]
 
 
