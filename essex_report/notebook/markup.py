@@ -18,9 +18,11 @@ from urllib.parse import quote, urlsplit
 
 from essex_report.errors import ReportError
 
-# Every ASCII character pandoc may read as markup ("::: name" opens a div; ":" after a line
-# makes a definition): escaped with a backslash, it prints as itself.
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+\-.!|~^$@&=:])")
+# Every ASCII character pandoc may read as markup: escaped with a backslash, it prints as
+# itself. A colon is markup only where a line starts with it ("::: name" opens a div, ": " after
+# a line makes a definition): escaped there.
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+\-.!|~^$@&=])")
+LEADING_COLON = re.compile(r"^(\s*):")
 EMPHASIS = re.compile(r"\*\*(?P<bold>[^*]+)\*\*|\*(?P<italic>[^*\s][^*]*)\*")
 HEADING_LINE = re.compile(r"(?P<marks>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 LIST_ITEM = re.compile(r"(?P<indent> *)(?:[-*+•]|(?P<number>[0-9]{1,3})[.)])\s+(?P<text>.*)")
@@ -42,7 +44,7 @@ def escape(text: str, context: str = "text") -> str:
     """
     flat = re.sub(r"\s+", " ", str(text))  # a newline would end a line or a table row
     if context == "text":
-        return MARKDOWN_SPECIALS.sub(r"\\\1", flat)
+        return line_start(_inline(flat))
     if context == "attribute":
         return flat.replace("\\", "\\\\").replace('"', '\\"')
     if context == "url":
@@ -51,6 +53,16 @@ def escape(text: str, context: str = "text") -> str:
             raise ReportError(f"'{flat}' is not an https address; only https links are printed")
         return "<" + quote(flat, safe=URL_SAFE) + ">"
     raise ValueError(f"unknown context {context!r}")
+
+
+def _inline(text: str) -> str:
+    """Words escaped where they follow others on a line (a colon is text there)."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", re.sub(r"\s+", " ", text))
+
+
+def line_start(markdown: str) -> str:
+    """Escaped words as the start of a line: a colon there escaped too."""
+    return LEADING_COLON.sub(r"\1\\:", markdown)
 
 
 def link(text: str, url: str) -> str:
@@ -69,10 +81,10 @@ def fill(
         out: list[str] = []
         position = 0
         for match in pattern.finditer(words):
-            out.append(escape(words[position : match.start()]))
+            out.append(_inline(words[position : match.start()]))
             out.append(resolve(match))
             position = match.end()
-        return "".join(out) + escape(words[position:])
+        return "".join(out) + _inline(words[position:])
 
     def emphasised(words: str) -> str:
         out: list[str] = []
@@ -85,7 +97,7 @@ def fill(
         return "".join(out) + plain(words[position:])
 
     if not links:
-        return emphasised(text)
+        return line_start(emphasised(text))
     out: list[str] = []
     position = 0
     for match in LINK.finditer(text):
@@ -93,7 +105,7 @@ def fill(
             out.append(emphasised(text[position : match.start()]))
             out.append(f"[{emphasised(match['words'])}]({match['target']})")
             position = match.end()
-    return "".join(out) + emphasised(text[position:])
+    return line_start("".join(out) + emphasised(text[position:]))
 
 
 def words_markdown(text: str, inline: Callable[[str, tuple[int, str] | None], str]) -> str:
