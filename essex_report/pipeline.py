@@ -30,7 +30,14 @@ from essex_report.data.load import load_workbook
 from essex_report.data.model import Workbook
 from essex_report.document import front, register
 from essex_report.document.completeness import unprinted_values, unprinted_words
-from essex_report.document.stitch import Chapter, Stitched, stitch_notebook, write_document
+from essex_report.document.stitch import (
+    Chapter,
+    Stitched,
+    printed_headings,
+    stitch_notebook,
+    without_empty_headings,
+    write_document,
+)
 from essex_report.errors import (
     BuildError,
     NotebookError,
@@ -331,11 +338,12 @@ def stitch(project: Project, executed: list[Path], book: Workbook, year: Financi
 def expected(stitched: Stitched, rows: list[register.Row]) -> Expected:
     """What the rendered outputs must show of the document: its headings and figures, on a
     number of pages its chapters, words, charts and tables imply."""
-    body = "\n\n".join(stitched.markdown)
+    body = "\n\n".join(without_empty_headings(stitched.markdown))
+    headings = printed_headings(stitched.markdown)
     return Expected(
         figures=rows,
-        headings=list(stitched.headings),
-        chapters=sum(1 for level, _ in stitched.headings if level == 1),
+        headings=headings,
+        chapters=sum(1 for level, _ in headings if level == 1),
         words=len(body.split()),
         blocks=len(stitched.images) + body.count("\n: "),  # charts, and tables' captions
     )

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from essex_report.document.stitch import Chapter, Stitched, stitch_notebook
+from essex_report.document.stitch import Chapter, Stitched, printed_headings, stitch_notebook
 from essex_report.errors import BuildError
 from essex_report.notebook.parts import PAYLOAD_MIME, Part, Printed
 from essex_report.run.reader import META, cell_options
@@ -230,5 +230,5 @@ def test_a_comment_in_echoed_code_is_not_a_heading():
         words("# Resources"),
         cell("#| echo: true\n# Check the year\nx = 1", shown(Part("We spent", (figure(),)))),
     )
-    assert out.headings == [(1, "Resources")]
+    assert printed_headings(out.markdown) == [(1, "Resources")]
     assert sections(out) == [("spend_total", "Resources")]

@@ -58,7 +58,6 @@ class Stitched:
     # Each Markdown cell as its author wrote it, with where it is: the build checks them
     # against the data it has (a notebook reused from the cache was checked against older).
     written: list[tuple[Where, str]] = field(default_factory=list)
-    headings: list[tuple[int, str]] = field(default_factory=list)  # every heading, as printed
 
     def add(self, markdown: str, figures: Iterable[Printed] = ()) -> None:
         """Append Markdown and register its figures under the headings they appear beneath."""
@@ -66,7 +65,6 @@ class Stitched:
         after: dict[tuple[int, str], list[str]] = {}
         for match in HEADING.finditer(FENCED.sub("", markdown)):  # a "# comment" is code
             level, text = len(match[1]), unescape(match[2])
-            self.headings.append((level, unescape(EMPHASIS_MARK.sub("", match[2]))))
             del self.path[level - 1 :]
             self.path += [""] * (level - 1 - len(self.path)) + [text]
             after.setdefault((level, text), list(self.path))
@@ -266,6 +264,16 @@ def without_empty_headings(parts: list[str]) -> list[str]:
                 continue  # the next thing is a heading no deeper than this one, or the end
         kept.append(part)
     return kept
+
+
+def printed_headings(parts: list[str]) -> list[tuple[int, str]]:
+    """Every heading the document prints (level, text as a reader sees it): none left out for
+    having nothing under it, none of code shown in a cell."""
+    found = []
+    for part in without_empty_headings(parts):
+        for match in HEADING.finditer(FENCED.sub("", part)):
+            found.append((len(match[1]), unescape(EMPHASIS_MARK.sub("", match[2]))))
+    return found
 
 
 def write_document(stitched: Stitched, front: dict[str, Any], path: Path) -> None:
