@@ -4,6 +4,7 @@ foundations."""
 
 from __future__ import annotations
 
+import threading
 from typing import TextIO
 
 from essex_report.years import FinancialYear
@@ -18,8 +19,13 @@ class Progress:
         self.live = stream.isatty()
         self.lines: dict[FinancialYear, str] = {}
         self.drawn = 0
+        self.lock = threading.Lock()
 
     def say(self, year: FinancialYear, what: str, detail: str) -> None:
+        with self.lock:  # years render side by side: one line at a time
+            self._say(year, what, detail)
+
+    def _say(self, year: FinancialYear, what: str, detail: str) -> None:
         if not self.live:
             print(f"{year}: {what}: {detail}", file=self.stream, flush=True)
             return

@@ -201,3 +201,29 @@ def test_only_parts_signed_with_the_run_s_key_are_trusted():
     assert trust.untrusted(nb, key) == (2, trust.NOT_MADE)
     cell.source = "# Another title"
     assert trust.untrusted(nb, key) == (1, trust.NOT_FILLED)
+
+
+def test_a_process_a_cell_starts_and_leaves_goes_with_its_worker(tmp_path):
+    import os
+    import time
+
+    pid_file = tmp_path / "child.pid"
+    notebook = tiny_notebook(
+        tmp_path / "forks.ipynb",
+        "import subprocess\n"
+        "child = subprocess.Popen(['sleep', '60'])\n"
+        f"open({str(pid_file)!r}, 'w').write(str(child.pid))",
+    )
+    assert run_one(notebook, tmp_path / "out.ipynb").ok
+    child = int(pid_file.read_text())
+    for _ in range(50):  # killed, then reaped by init
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        with open(f"/proc/{child}/stat") as stat:
+            if stat.read().split()[2] == "Z":
+                break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the cell's child still runs after its worker ended")

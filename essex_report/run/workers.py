@@ -221,6 +221,7 @@ class Worker:
             raise
         if pid == 0:  # the worker, which never returns
             try:
+                os.setpgid(0, 0)  # a group of its own: what a cell starts goes with it
                 for signum in STOPPING:  # the parent's handlers, then signals as usual
                     signal.signal(signum, signal.SIG_DFL)
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
@@ -229,6 +230,8 @@ class Worker:
             finally:
                 os._exit(1)
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        with contextlib.suppress(OSError):  # as the worker does, whichever runs first
+            os.setpgid(pid, pid)
         os.close(write)
         worker = cls(pid)
         _running[pid] = worker
@@ -257,6 +260,8 @@ class Worker:
                     os.kill(self.pid, signum)
             if self._reaped(grace):
                 break
+        with contextlib.suppress(OSError):  # anything a cell started and left running
+            os.killpg(self.pid, signal.SIGKILL)
         _running.pop(self.pid, None)
 
 
