@@ -46,7 +46,7 @@ class Cache:
         folder = self._place(kind, key).parent
         kept = sorted(
             (p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else [],
-            key=lambda p: p.stat().st_mtime_ns,
+            key=_made,
             reverse=True,
         )
         return [e for p in kept if (e := self.get(kind, key, p.name)) is not None]
@@ -90,8 +90,10 @@ class Cache:
             return
         place = self._place(kind, key, variant)
         place.parent.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=".new-", dir=place.parent))
-        os.utime(building)
+        try:
+            building = Path(tempfile.mkdtemp(prefix=f".new-{os.getpid()}-", dir=place.parent))
+        except OSError:  # a cache that cannot be written is not a failed build
+            return
         try:
             (building / "files").mkdir()
             digests = {}
@@ -108,14 +110,36 @@ class Cache:
             return
         siblings = sorted(
             (p for p in place.parent.iterdir() if not p.name.startswith(".")),
-            key=lambda p: p.stat().st_mtime_ns,
+            key=_made,
             reverse=True,
         )
         for old in siblings[VARIANTS:]:
             shutil.rmtree(old, ignore_errors=True)
 
     def clear_partial(self) -> None:
-        """Remove entries a killed build left half-written."""
+        """Remove entries a killed build left half-written (never one a live build, of this
+        output folder or another process, is writing: its pid is in the name)."""
         for leftover in self.folder.glob("*/*/*/.new-*"):
+            pid = leftover.name.split("-")[1]
+            if pid.isdigit() and _alive(int(pid)):
+                continue
             with contextlib.suppress(OSError):
                 shutil.rmtree(leftover)
+
+
+def _made(path: Path) -> int:
+    """When an entry was made (0 for one another build removed meanwhile)."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
