@@ -8,6 +8,7 @@ nothing changed. Prints each time, the ratios the project aims at, and the peak 
 build (the proportional set size of the build and every process it started, summed).
 
     .venv/bin/python benchmarks/bench.py [--year 2019/20] [--skip-naive]
+    .venv/bin/python benchmarks/bench.py --essex-report OLD/.venv/bin/essex-report --data OLD/data
 """
 
 from __future__ import annotations
@@ -41,11 +42,11 @@ def pss(pid: int) -> int:
     return int(line.split()[1]) * 1024
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
     """Seconds a command takes, and the peak memory (bytes, PSS summed over its processes)."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
+        command, cwd=cwd or CHECKOUT[0], env=os.environ, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     peak = [0]
@@ -71,6 +72,7 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
 
 
 COMMAND = [str(BIN / "essex-report")]  # --essex-report times another checkout's
+CHECKOUT = [ROOT]  # where its commands run (a kernel imports the package of its folder first)
 
 
 def build(data: Path, output: Path, *args: str) -> tuple[float, int]:
@@ -78,13 +80,13 @@ def build(data: Path, output: Path, *args: str) -> tuple[float, int]:
     return timed([*command, "--data-dir", str(data), "--output", str(output)])
 
 
-def naive(data: Path, work: Path, years: list[str], chapters: list[str]) -> float:
+def naive(data: Path, work: Path, years: list[str], chapters: list[str], bin: Path) -> float:
     started = time.perf_counter()
     for year in years:
         for chapter in chapters:
             out = work / f"{year.replace('/', '-')}-{Path(chapter).name}"
             timed(
-                [str(BIN / "papermill"), chapter, str(out), "-p", "year", year,
+                [str(bin / "papermill"), chapter, str(out), "-p", "year", year,
                  "-p", "data_dir", str(data), "--no-progress-bar"],
             )  # fmt: skip
     return time.perf_counter() - started
@@ -115,7 +117,8 @@ def floor(data: Path, year: str, built: Path, work: Path) -> float:
     """The notebooks' own work, with nothing around it: one process, then one render."""
     source = work / "floor"
     shutil.copytree(built / "source", source)
-    seconds, _ = timed([PYTHON, "-c", FLOOR, year, str(data), str(source / "annual-report.md")])
+    floor = [PYTHON, "-c", FLOOR, year, str(data), str(source / "annual-report.md")]
+    seconds, _ = timed(floor, cwd=ROOT)
     return seconds
 
 
@@ -128,9 +131,18 @@ def main() -> int:
         metavar="PATH",
         help="time the builds of another checkout's command (its .venv/bin/essex-report)",
     )
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        type=Path,
+        help="the data folder those builds read (another checkout's data/, in the form its code"
+        " reads); the floor is always this checkout's",
+    )
     args = parser.parse_args()
     if args.essex_report:
         COMMAND[:] = [args.essex_report]
+    if args.data:
+        CHECKOUT[:] = [args.data.resolve().parent]
     sys.path.insert(0, str(ROOT))
     from essex_report.data.load import years_with_data
     from essex_report.project import Project
@@ -142,20 +154,33 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="essex-report-bench-"))
     try:
         data = work / "data"
-        shutil.copytree(project.data_dir, data)
+        shutil.copytree(args.data or project.data_dir, data)
+        ours = work / "our-data"
+        shutil.copytree(project.data_dir, ours)
         times: dict[str, float] = {}
         peaks: dict[str, int] = {}
         if not args.skip_naive:
             (work / "naive").mkdir()
+            # another checkout's notebooks, on its data, with its papermill
+            other = CHECKOUT[0]
             times["naive loop (papermill CLI, every notebook of every year)"] = naive(
-                data, work / "naive", years, chapters
+                data,
+                work / "naive",
+                years,
+                [str(other / c) for c in chapters],
+                Path(COMMAND[0]).parent,
             )
         one = work / "one"
         times["build --year, cold"], peaks["build --year, cold"] = build(
             data, one, "--year", args.year
         )
+        floor_built = one / slug
+        if args.data:  # the floor runs this checkout's code, on this checkout's data
+            ours_build = [str(BIN / "essex-report"), "build", "--year", args.year]
+            timed([*ours_build, "--data-dir", str(ours), "--output", str(work / "ours")], ROOT)
+            floor_built = work / "ours" / slug
         times["floor (notebook code in one process + one render)"] = floor(
-            data, args.year, one / slug, work
+            ours, args.year, floor_built, work
         )
         times["build --year, nothing changed"], _ = build(data, one, "--year", args.year)
         values = data / slug / "values.csv"
