@@ -280,3 +280,30 @@ def test_what_a_notebook_reads_of_the_values_is_noted_value_by_value(good_data):
     values = good_data / "2019-20" / "values.csv"
     values.write_text(values.read_text().replace("spend_total,,2.1,", "spend_total,,2.2,"))
     assert not values_unchanged(reads.values, load_workbook(good_data, year))
+
+
+def test_an_indicators_breakdowns_are_one_read_of_that_indicator_only(good_data):
+    """A chart of one indicator's breakdowns runs again when a breakdown of it changes or is
+    added, not when any other value of the year changes (it once noted the whole year)."""
+    from essex_report.data.files import recording
+    from essex_report.data.load import load_workbook, values_unchanged
+    from essex_report.years import parse_year
+
+    year = parse_year(YEAR)
+    book = load_workbook(good_data, year)
+    with recording() as reads:
+        shown = book.data(year).breakdowns("qualification_level3")
+    assert [v.breakdown for v in shown] == ["Essex", "UK"]
+    assert set(reads.values) == {"2019-20|value|*|qualification_level3"}
+    values = good_data / "2019-20" / "values.csv"
+    stored = values.read_text(encoding="utf-8")
+    values.write_text(stored.replace("spend_total,,2.1,", "spend_total,,2.2,"), "utf-8")
+    assert values_unchanged(reads.values, load_workbook(good_data, year))
+    values.write_text(
+        stored.replace("qualification_level3,UK,58.5,", "qualification_level3,UK,58.6,"), "utf-8"
+    )
+    assert not values_unchanged(reads.values, load_workbook(good_data, year))
+    row = next(line for line in stored.splitlines() if line.startswith("qualification_level3,UK,"))
+    added = row.replace(",UK,58.5,", ",Wales,50,")
+    values.write_text(stored.replace(row, f"{row}\n{added}"), "utf-8")
+    assert not values_unchanged(reads.values, load_workbook(good_data, year))

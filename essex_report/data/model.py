@@ -209,11 +209,23 @@ class Values(dict[tuple[str, str], Value]):
         return "|".join((self.year.slug, self.kind, *key))
 
     def fingerprint(self, key: tuple[str, ...]) -> str:
-        if key == ("*",):
+        """What a read noted under `key` saw: one value (indicator, breakdown), the whole year
+        ("*",), or an indicator's breakdowns ("*", indicator: no indicator is named "*")."""
+        if key == ("*",) or (len(key) == 2 and key[0] == "*"):
+            read = [
+                (k, v) for k, v in dict.items(self) if key == ("*",) or (k[0] == key[1] and k[1])
+            ]
             return hashlib.sha256(
-                repr(sorted((k, fingerprint(v)) for k, v in dict.items(self))).encode("utf-8")
+                repr(sorted((k, fingerprint(v)) for k, v in read)).encode("utf-8")
             ).hexdigest()
         return fingerprint(dict.get(self, (key[0], key[1])) if len(key) == 2 else None)
+
+    def breakdowns(self, indicator: str) -> list[Value]:
+        """An indicator's breakdown values, in the order of the data, noted as one read (a
+        breakdown added, removed or changed is a change; another indicator's is not)."""
+        if recording_now():
+            record_value(self.key(("*", indicator)), self.fingerprint(("*", indicator)))
+        return [v for (i, b), v in dict.items(self) if i == indicator and b]
 
     def _one(self, key: object) -> None:
         if recording_now() and isinstance(key, tuple) and len(key) == 2:
@@ -284,7 +296,8 @@ class YearData:
         return self.values.get((indicator, breakdown))
 
     def breakdowns(self, indicator: str) -> list[Value]:
-        return [v for (i, b), v in self.values.items() if i == indicator and b]
+        assert isinstance(self.values, Values)  # made one by __post_init__
+        return self.values.breakdowns(indicator)
 
 
 @dataclass
