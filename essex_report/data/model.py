@@ -211,10 +211,9 @@ class Values(dict[tuple[str, str], Value]):
     def fingerprint(self, key: tuple[str, ...]) -> str:
         """What a read noted under `key` saw: one value (indicator, breakdown), the whole year
         ("*",), or an indicator's breakdowns ("*", indicator: no indicator is named "*")."""
-        if key == ("*",) or (len(key) == 2 and key[0] == "*"):
-            read = [
-                (k, v) for k, v in dict.items(self) if key == ("*",) or (k[0] == key[1] and k[1])
-            ]
+        if key and key[0] == "*" and len(key) <= 2:
+            of = key[1:]  # () the whole year, (indicator,) its breakdowns
+            read = [(k, v) for k, v in dict.items(self) if not of or (k[0] == of[0] and k[1])]
             return hashlib.sha256(
                 repr(sorted((k, fingerprint(v)) for k, v in read)).encode("utf-8")
             ).hexdigest()
