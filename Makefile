@@ -23,14 +23,14 @@ report: $(STAMP) ## build the report for YEAR (default 2019/20) into report/
 	$(BIN)/essex-report build --year $(YEAR)
 
 test: $(STAMP) ## ruff and mypy, then the whole test suite
-	$(BIN)/ruff check essex_report tests benchmarks
+	$(BIN)/ruff check essex_report tests benchmarks notebooks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
 
 test-fast: $(STAMP) ## ruff and mypy, then every test that builds no report (under a minute)
-	$(BIN)/ruff check essex_report tests benchmarks
+	$(BIN)/ruff check essex_report tests benchmarks notebooks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -m "not e2e"; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test-fast: pytest collected no tests" >&2; fi; \
@@ -44,7 +44,7 @@ screenshots: $(STAMP) ## build every year, then PNGs of each HTML (1280, 375 px)
 	$(BIN)/python -m essex_report.review.screenshots report report/screenshots
 
 lint: $(STAMP) ## ruff (checks and format) and mypy
-	$(BIN)/ruff check essex_report tests benchmarks
+	$(BIN)/ruff check essex_report tests benchmarks notebooks
 	$(BIN)/ruff format --check essex_report tests
 	$(BIN)/mypy
 

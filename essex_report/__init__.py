@@ -1,3 +1,3 @@
 """essex-report: a reproducible annual report workbook for Essex County Council."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -241,20 +241,28 @@ def test_the_2019_20_targets_are_the_report_s_own_and_none_is_rated():
     report = open_year("2019/20")
     part = report.targets()
     shown = plain([part])
-    assert shown.startswith("| " + " | ".join(HEADER) + " |")  # status and travel in words
+    # No target has a figure yet: the columns that would say "not available" nine times are
+    # left out, and the caption says so once; the status is still in words on every row.
+    assert shown.startswith("| Figure | Target | Status |")
+    assert "not available" not in shown
+    assert part.caption == (
+        "Targets and performance, 2019/20 (no latest figure or direction of travel yet)"
+    )
     assert (
-        "| Foster care placements provided by the council | 90% by March 2023 | not available |"
-        in shown
+        "| Foster care placements provided by the council | 90% by March 2023 | Not rated" in shown
     )
     assert "| New trees to plant | 375,000 over the next 5 years |" in shown
     assert shown.count("Not rated: no figure yet") == 9
     statuses = [f for f in part.figures if f.measure == "status"]
     assert len(statuses) == 9 and all(f.basis == "derived" for f in statuses)
+    assert {f.measure for f in part.figures} == {"status", "target"}  # only what is printed
     one = report.targets(["council_apprentices"], "Apprentices")
+    assert plain([one]).startswith("| " + " | ".join(HEADER[:5]) + " |")
     assert (
         "| Council apprentices | no target | 229 (2019/20) | Not rated: no target | improving "
         "since 2018/19 |" in plain([one])
     )
+    assert one.caption == "Apprentices (no direction of travel over three or more years yet)"
 
 
 def test_a_target_stands_beside_the_figure_it_aims_at(real_data):

@@ -21,6 +21,8 @@ HEADER = [
     "On the previous year",
     "Over three or more years",
 ]
+WIDTHS = [30, 18, 16, 18, 18, 18]
+OPTIONAL = (2, 4, 5)  # left out when no row has one: the latest figure and the travel
 
 
 def judged(
@@ -67,28 +69,49 @@ def target_table(
     if not found:
         return Part()
     rows: list[list[str]] = []
-    printed: list[Printed] = []
+    printed: list[tuple[int, Printed]] = []  # each with the column that prints it
     for item in found:
         target = NOT_AVAILABLE if item.target is None else figures.standalone(item.target)
         if item.target is not None:
-            printed.append(figures.printed(item.target, measure="target")[1])
+            printed.append((1, figures.printed(item.target, measure="target")[1]))
             if item.target.period:
                 target += f" {item.target.period}"
         else:
             target = "no target"
         latest = NOT_AVAILABLE
         if item.latest is not None:
-            printed.append(figures.printed(item.latest)[1])
+            printed.append((2, figures.printed(item.latest)[1]))
             latest = f"{figures.standalone(item.latest)} ({item.latest.year})"
         status = item.status if item.status != "not rated" else f"not rated: {item.why}"
         status = status[:1].upper() + status[1:]
         one, years = item.on_previous_year.describe(), item.over_years.describe()
         printed += [
-            _record(figures, item, "status", status, item.why),
-            _record(figures, item, "travel", one, "on the previous year"),
-            _record(figures, item, "travel over years", years, "over three or more years"),
+            (3, _record(figures, item, "status", status, item.why)),
+            (4, _record(figures, item, "travel", one, "on the previous year")),
+            (5, _record(figures, item, "travel over years", years, "over three or more years")),
         ]
         label = figures.indicator(item.indicator).label
         rows.append([label, target, latest, status, one, years])
-    markdown = pipe_table(HEADER, rows, [30, 18, 16, 18, 18, 18], caption)
-    return Part(markdown, tuple(printed), kind="table", caption=caption)
+    # A column no target has anything for yet is said once, in the caption, not row by row.
+    empty = [c for c in OPTIONAL if all(row[c].startswith(NOT_AVAILABLE) for row in rows)]
+    if empty:
+        caption += f" (no {_listed(empty)} yet)"
+    kept = [c for c in range(len(HEADER)) if c not in empty]
+    markdown = pipe_table(
+        [HEADER[c] for c in kept],
+        [[row[c] for c in kept] for row in rows],
+        [WIDTHS[c] for c in kept],
+        caption,
+    )
+    shown = tuple(record for column, record in printed if column in kept)
+    return Part(markdown, shown, kind="table", caption=caption)
+
+
+def _listed(columns: list[int]) -> str:
+    """The columns left out, in words: "latest figure or direction of travel"."""
+    names = {2: "latest figure", 4: "direction of travel on the previous year"}
+    names[5] = "direction of travel over three or more years"
+    if 4 in columns and 5 in columns:
+        names[4], columns = "direction of travel", [c for c in columns if c != 5]
+    words = [names[c] for c in columns]
+    return " or ".join(words) if len(words) < 3 else f"{', '.join(words[:-1])} or {words[-1]}"
