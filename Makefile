@@ -53,4 +53,5 @@ bench: $(STAMP) ## time builds side by side (naive loop, floor, cold, warm, one 
 
 clean: ## remove built reports and what builds reuse (keeps .venv)
 	rm -rf report/[0-9]*-[0-9]* report/index.html report/.locks report/.build-* report/.old-* \
-		report/failed report/.essex-report report/screenshots report/.cache styles/brand.typ
+		report/failed report/.essex-report report/screenshots report/.cache \
+		styles/brand.typ styles/brand.css styles/fonts index.html

@@ -22,7 +22,7 @@ from essex_report.config import positive_seconds
 from essex_report.data.load import load_workbook, years_with_data
 from essex_report.data.scaffold import new_year
 from essex_report.data.status import year_status
-from essex_report.errors import ReportError, no_space, show_paths_from, shown
+from essex_report.errors import Reason, ReportError, no_space, show_paths_from, shown
 from essex_report.imports import defer_slow_imports
 from essex_report.progress import Progress
 from essex_report.project import Project
@@ -168,10 +168,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{checked}: {len(to_find)} figures still to find (rows without a value)")
     scope = year.label if year else f"{len(book.years)} years"
     if errors:
-        print(
-            f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the data ({scope})",
-            file=sys.stderr,
+        in_notebooks = sum(p.reason is Reason.NOTEBOOK for p in errors)
+        where = {0: "the data", len(errors): "the notebooks"}.get(
+            in_notebooks, "the data and the notebooks"
         )
+        count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
+        print(f"{count} in {where} ({scope})", file=sys.stderr)
         return 1
     print(f"data OK ({scope})")
     return 0

@@ -441,7 +441,12 @@ def validate_year(project: Project, book: Workbook, year: FinancialYear) -> list
             executed = execute.run_notebooks(on_copy, year, into, None, project.config.cell_timeout)
             stitched = stitch(project, executed, book, year)
         except NotebookError as error:
-            return [Problem(error.notebook, error.detail, reason=Reason.NOTEBOOK)]
+            # The chapters read the copy: name the files the analyst edits, as a build's
+            # chapters do (relative to the project, where notebooks run).
+            data = project.data_dir
+            named = data.relative_to(project.root) if data.is_relative_to(project.root) else data
+            detail = error.detail.replace(str(copy), str(named))
+            return [Problem(error.notebook, detail, reason=Reason.NOTEBOOK)]
     wrong = register.misprinted(register.merge(stitched.entries), book)
     misprinted = [Problem("notebooks", wrong, reason=Reason.NOTEBOOK)] if wrong else []
     return (

@@ -345,7 +345,9 @@ def test_new_year_takes_the_figures_of_the_framework_in_force(real_data):
     rows = list(csv.DictReader((real_data / "2024-25" / "values.csv").open(encoding="utf-8")))
     keys = {(r["indicator"], r["breakdown"]) for r in rows}
     everyones = set().union(*(book.data(Y(y)).listed for y in ("2021/22", "2022/23", "2023/24")))
-    assert keys == everyones
+    # "August 2023" is when 2023/24's running total stood at its figure: not 2024/25's date
+    dated = ("broadband_premises_cumulative", "August 2023")
+    assert keys == everyones - {dated} | {(dated[0], "")}
     resources = (real_data / "2024-25" / "narrative" / "resources.md").read_text("utf-8")
     assert "## Our spending" in resources  # the latest year's structure ...
     named = set(re.findall(r"\{\{([a-z_0-9]+)", resources))

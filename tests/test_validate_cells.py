@@ -61,3 +61,21 @@ def test_validate_refuses_what_the_build_refuses(case, tmp_path):
         assert "notebooks/contact.ipynb" in result.stderr and "cell 5" in result.stderr
         assert said in result.stderr, result.stderr
     assert "data OK" not in results[0].stdout
+
+
+def test_validate_names_the_data_the_analyst_edits_not_its_copy(tmp_path):
+    """validate runs the chapters on a copy of the data; a problem they find names the file in
+    data/, as the build's does, and is said to be in the notebooks."""
+    home = home_with(tmp_path, "pass")
+    path = home / "notebooks" / "contact.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("We took on 229 apprentices."))
+    nbformat.write(nb, path)
+    env = {"ESSEX_REPORT_HOME": str(home)}
+    checked = essex_report("validate", "--year", "2019/20", env=env)
+    built = essex_report("build", "--year", "2019/20", "--output", str(home / "out"), env=env)
+    assert checked.returncode == built.returncode == 1
+    said = next(line for line in checked.stderr.splitlines() if "'229'" in line)
+    assert "essex-report-validate-" not in checked.stderr
+    assert "2019-20/values.csv line 105" in said and said in built.stderr, built.stderr
+    assert checked.stderr.splitlines()[-1] == "1 problem in the notebooks (2019/20)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from essex_report.data import schema
@@ -14,6 +15,9 @@ from essex_report.data.model import Workbook
 from essex_report.data.narrative import PLACEHOLDER, Narrative, figure_keys
 from essex_report.errors import ReportError, shown
 from essex_report.years import FinancialYear
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+AS_AT = re.compile(rf"(?:{MONTHS}) (?:19|20)\d\d")
 
 
 def model_year(book: Workbook, year: FinancialYear) -> FinancialYear | None:
@@ -36,7 +40,10 @@ def figures_to_find(book: Workbook, year: FinancialYear, words: FinancialYear) -
     same = [y for y in earlier if cat.framework_for(y) == framework]
     keys: dict[tuple[str, str], None] = {}
     for source in same or earlier[:1]:
-        keys.update(dict.fromkeys(sorted(book.data(source).listed)))
+        # a breakdown that is a date ("August 2023": a running total as at then) is the
+        # earlier year's own; the new year's row leaves it for its own date
+        listed = [(i, "" if AS_AT.fullmatch(b) else b) for i, b in book.data(source).listed]
+        keys.update(dict.fromkeys(sorted(listed)))
     if cat.framework_for(words) == framework:
         for doc in book.narratives.get(words, {}).values():
             for _, text in doc.texts():
@@ -49,13 +56,16 @@ def figures_to_find(book: Workbook, year: FinancialYear, words: FinancialYear) -
     return list(keys)
 
 
-def skeleton(doc: Narrative, figures: set[str] | None = None) -> str:
+def skeleton(doc: Narrative, figures: set[tuple[str, str]] | None = None) -> str:
     """A narrative file's headings, each followed by a TODO naming the figures it used (only
-    those in `figures`, the indicators the new year is to find, when given: a year of another
-    framework asks for no figure of its own)."""
+    those in `figures`, the (indicator, breakdown) rows the new year is to find, when given: a
+    year of another framework asks for no figure of its own, and for none without a row)."""
 
     def keep(name: str) -> bool:
-        return figures is None or name in figures
+        return figures is None or any(key[0] == name for key in figures)
+
+    def asks_for(placeholder: str) -> bool:
+        return figures is None or all(key in figures for key in figure_keys(placeholder))
 
     sections: list[tuple[str | None, list[str], list[str]]] = [(None, [], [])]
     for block in doc.blocks:
@@ -71,7 +81,7 @@ def skeleton(doc: Narrative, figures: set[str] | None = None) -> str:
                 m.group(0)
                 for t in texts
                 for m in PLACEHOLDER.finditer(t)
-                if keep(m["body"].split("[")[0].split("@")[0])
+                if keep(m["body"].split("[")[0].split("@")[0]) and asks_for(m.group(0))
             )
     lines: list[str] = []
     if doc.front:
@@ -119,7 +129,7 @@ def new_year(year: FinancialYear, data_dir: Path) -> list[Path]:
         doc = book.narratives.get(model, {}).get(name)
         if doc is None and name not in FIXED_NARRATIVES and same_framework:
             continue
-        figures = None if same_framework else {k[0] for k in to_find}
+        figures = None if same_framework else set(to_find)
         text = skeleton(doc, figures) if doc is not None else "TODO: write this section.\n"
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
