@@ -429,3 +429,24 @@ def test_bars_are_drawn_with_their_ids_and_text_as_text():
     svg, width, height = draw_bars(points, ["A", "B"], [""], "count", "chart-x", "Alt text")
     assert 'id="chart-x-bar-0"' in svg and 'id="chart-x-bar-1"' in svg
     assert ">6<" in svg.replace(" ", "") and width > 0 and height > 0
+
+
+def test_a_qualified_value_too_wide_for_its_column_takes_two_lines_not_a_turn():
+    """ "almost 55%" does not fit a column of five years: the qualifier goes on a line of its
+    own above the figure, read level; a figure too wide even so is turned upright."""
+    years = ["2018/19", "2019/20", "2020/21", "2021/22", "2022/23"]
+    values = [("50.1", "50.1%"), ("55", "almost 55%"), ("48.8", "48.8%"), ("50", "50%")]
+    points = [
+        P(y, v, "percent", t) for y, (v, t) in zip(years[:2] + years[3:], values, strict=True)
+    ]
+    chart = trend_chart(points, years, "Household waste recycled or composted")
+    found = elements(chart)
+    labels = [found[f"{chart.id}-value-{n}"] for n in range(len(points))]
+    turned = [g for g in labels if "rotate(-90" in ET.tostring(g, encoding="unicode")]
+    assert not turned
+    words = [[t.text for t in g.iter(f"{{{NS['svg']}}}text")] for g in labels]
+    assert words[1] == ["almost", "55%"] and words[0] == ["50.1%"]
+    wide = [P(y, "1353.15", "GBP", "around £1,353.15") for y in years]
+    chart = trend_chart(wide, years, "Band D council tax")
+    found = elements(chart)
+    assert "rotate(-90" in ET.tostring(found[f"{chart.id}-value-0"], encoding="unicode")

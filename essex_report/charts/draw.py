@@ -325,12 +325,19 @@ def draw_columns(
     slot = plot_w / (len(axis) + 0.2)
     year_w = max(style.text_width(y.label, style.VALUE_SIZE) for y in axis)
     slanted = year_w + 4 > slot
+    room = slot * (1 if len(series) == 1 else 0.8 / len(series))  # a column's width
     value_w = max(style.text_width(t, style.VALUE_SIZE) for t in texts)
-    upright = value_w + 2 > slot * (1 if len(series) == 1 else 0.8 / len(series))
+    lines = 1
+    if value_w + 2 > room:  # a qualifier on a line of its own ("almost" over "55%") ...
+        split = [t.rsplit(" ", 1)[0] + "\n" + t.rsplit(" ", 1)[1] if " " in t else t for t in texts]
+        split_w = max(style.text_width(t, style.VALUE_SIZE) for t in split)
+        if split_w + 2 <= room:
+            texts, value_w, lines = split, split_w, 2
+    upright = value_w + 2 > room  # ... else the labels turned upright, read bottom to top
     top = 10 + (16 if unit in WORD_UNITS else 0) + legend_height(series, left)
     bottom = 48.0 if slanted else 26.0
     height = PLOT_HEIGHT + top + bottom
-    label_room = (value_w if upright else style.VALUE_SIZE * 1.2) + PAD + 2
+    label_room = (value_w if upright else style.VALUE_SIZE * 1.2 * lines) + PAD + 2
     scale = (PLOT_HEIGHT - label_room) / ((high - low) or 1.0)
     limit = (low, high + label_room / scale)
     width = 0.8 / len(series)
@@ -355,6 +362,7 @@ def draw_columns(
                 ha="center",
                 va="bottom" if value >= 0 else "top",
                 rotation=90 if upright else 0,
+                linespacing=1.1,
                 color=style.TEXT,
                 bbox=BEHIND,
                 gid=f"{chart_id}-value-{n}",
