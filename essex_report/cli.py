@@ -344,8 +344,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(args: argparse.Namespace) -> int:
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _terminate)
+    # While the command runs, a signal asks it to stop; afterwards the caller's handlers are
+    # back (a program or test that calls main() keeps its own Ctrl-C and SIGTERM).
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {signum: signal.signal(signum, _terminate) for signum in signals}
+    interrupt.forget()  # a stop asked of an earlier call in this process is not this one's
     show_paths_from(Path.cwd())  # messages name files as the caller sees them
     try:
         _resolve_paths(args)
@@ -377,6 +380,8 @@ def _main(args: argparse.Namespace) -> int:
         return 1
     finally:
         stop_workers()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":

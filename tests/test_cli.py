@@ -112,3 +112,24 @@ def test_a_stop_asked_for_is_kept_even_when_a_library_catches_the_interrupt():
             interrupt.check()  # the next stage of the build stops all the same
     finally:
         interrupt.forget()
+
+
+def test_the_callers_signal_handlers_are_back_when_main_returns(good_data, capsys):
+    """main() called from a program (a test, a notebook) leaves that program's Ctrl-C and
+    SIGTERM as they were, and a stop asked of one call is not carried into the next."""
+    import signal
+
+    from essex_report import interrupt
+
+    def mine(signum, frame):  # pragma: no cover - never called
+        pass
+
+    before = signal.signal(signal.SIGTERM, mine)
+    try:
+        interrupt.request(signal.SIGTERM)  # left over from an earlier call
+        assert main(["years", "--data-dir", str(good_data)]) == 0
+        assert signal.getsignal(signal.SIGTERM) is mine
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        interrupt.forget()
