@@ -9,7 +9,6 @@ from pathlib import Path
 
 from essex_report.errors import ReportError
 from essex_report.project import Project
-from essex_report.render import pdf, webpage, word
 from essex_report.render.base import Renderer, font_paths
 from essex_report.render.builtin import BuiltinRenderer
 from essex_report.render.quarto import QuartoRenderer
@@ -42,6 +41,9 @@ def render(
 ) -> dict[str, Path]:
     """The outputs of `document` from `renderer`, the HTML made the published web page, the
     PDF's tables given row headers and the Word file's charts a PNG each."""
+    # costly to import (bs4, pypdf): a year that is up to date chooses a renderer, never renders
+    from essex_report.render import pdf, webpage, word
+
     outputs = renderer.render(document, project, wanted, created)
     if "html" in outputs:  # the same web page from either renderer
         webpage.finish_report(outputs["html"], project.brand, generator(renderer))
