@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from essex_report import __version__
 from essex_report.data.files import VALUES_FILE, Reads, year_folder
 from essex_report.data.load import load_workbook, reads_unchanged, years_with_data
+from essex_report.data.model import Workbook
 from essex_report.fingerprint import digest, file_digest, locked_versions, package_digest
 from essex_report.project import Project
 from essex_report.render.base import Renderer, render_inputs
@@ -182,11 +183,13 @@ def up_to_date(
     year: FinancialYear,
     renderer: Renderer,
     formats: tuple[str, ...],
+    book: Workbook | None = None,
 ) -> str | None:
     """The renderer's name as the manifest records it when the year is up to date: the same
     notebooks, parameters, package, dependencies and configuration, every data file and folder
     read as it was, the same styles, brand, renderer and formats, and every output as written.
-    None when anything differs (or the manifest is not one this version writes)."""
+    None when anything differs (or the manifest is not one this version writes). `book`: the
+    year's workbook when the caller has loaded it."""
     record = manifest.record
     try:
         if record.get("format") != FORMAT or record.get("year") != year.label:
@@ -207,7 +210,8 @@ def up_to_date(
             if notebook["key"] != notebook_key(project, notebook["chapter"], given):
                 return None
         reads = local(record["reads"], project)
-        book = load_workbook(project.data_dir, year) if reads.values else None
+        if reads.values and book is None:  # the build has loaded it already; the command not
+            book = load_workbook(project.data_dir, year)
         if book is not None and book.problems.errors:
             return None  # the build says what is wrong
         if not reads_unchanged(reads, book):

@@ -193,7 +193,7 @@ class YearPlan:
         plan.timings["load"] = time.perf_counter() - started
         recorded = read_manifest(final)
         if options.use_cache and recorded is not None:
-            settled = up_to_date(recorded, project, year, renderer, options.formats)
+            settled = up_to_date(recorded, project, year, renderer, options.formats, book)
             if settled is not None:
                 plan.result = BuildResult(
                     year,
