@@ -329,7 +329,7 @@ def draw_columns(
     value_w = max(style.text_width(t, style.VALUE_SIZE) for t in texts)
     lines = 1
     if value_w + 2 > room:  # a qualifier on a line of its own ("almost" over "55%") ...
-        split = [t.rsplit(" ", 1)[0] + "\n" + t.rsplit(" ", 1)[1] if " " in t else t for t in texts]
+        split = ["\n".join(t.rsplit(" ", 1)) for t in texts]
         split_w = max(style.text_width(t, style.VALUE_SIZE) for t in split)
         if split_w + 2 <= room:
             texts, value_w, lines = split, split_w, 2
