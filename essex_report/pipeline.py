@@ -45,6 +45,7 @@ from essex_report.errors import (
     Reason,
     ReportError,
     raise_for,
+    shown,
 )
 from essex_report.fingerprint import digest, file_digest
 from essex_report.manifest import Manifest, read_manifest, up_to_date
@@ -223,6 +224,12 @@ class YearPlan:
     ) -> BuildResult:
         book, year, staging = self.book, self.year, self.staging
         warnings = [str(p) for p in book.problems.warnings]
+        stray = stranger(staging, {run.output for run in self.runs})
+        if stray is not None:
+            raise BuildError(
+                f"{shown(stray)} is in the report's build folder, and the build did not make "
+                "it (did a notebook cell write it?); the last good report is kept"
+            )
         with self.timed("stitch"):
             stitched = stitch(project, [run.output for run in self.runs], book, year)
             raise_for(unprinted_words(book, year, stitched.printed))
@@ -310,6 +317,15 @@ def run_all(project: Project, plans: list[YearPlan], options: Options, cache: Ca
         by_year[year].error = error
     for plan in plans:
         plan.timings["notebooks"] = time.perf_counter() - started
+
+
+def stranger(staging: Path, made: set[Path]) -> Path | None:
+    """After the notebooks ran, a year's build folder holds their executed notebooks and
+    nothing else: anything more was written by a cell, and would be published with it."""
+    for path in sorted(staging.rglob("*")):
+        if path not in made and path != staging / "notebooks":
+            return path
+    return None
 
 
 def load(project: Project, year: FinancialYear) -> Workbook:
