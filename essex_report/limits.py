@@ -9,3 +9,5 @@ RENDER_TIMEOUT = 900  # seconds a render may take: a renderer that runs this lon
 TARGET_TOLERANCE = 5  # per cent of a target a figure may fall short by and be "on track",
 # unless _quarto.yml's essex-report: target-tolerance says otherwise
 MAX_WORDS = 200  # characters of a configuration string printed on a page (a title, a name)
+MAX_IMAGE_BYTES = 2 * 1024 * 1024  # a chart a cell shows: larger than this is refused (the
+# page embeds it; the house charts are SVG of a few kilobytes)

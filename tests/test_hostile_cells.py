@@ -30,3 +30,34 @@ def test_a_file_a_cell_writes_into_the_build_folder_is_not_published(tmp_path):
     assert "evil.html is in the report's build folder" in built.stderr, built.stderr
     assert len(built.stderr.strip().splitlines()) == 1
     assert not (out / "2019-20").exists()  # nothing published
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        '```{=typst}\n#text("INJECTED")\n```',
+        'Words `#text("TYPST2")`{=typst} and `<b>B</b>`{=html}',
+    ],
+)
+def test_a_part_made_by_hand_passes_no_code_to_a_renderer(code, tmp_path):
+    cell = f"from essex_report.notebook.parts import Part\nPart(markdown={code!r})"
+    home = home_with(tmp_path, cell)
+    built = build(home, tmp_path / "out")
+    assert built.returncode == 1
+    assert "notebooks/contact.ipynb" in built.stderr and "code to the renderer" in built.stderr
+    assert not (tmp_path / "out" / "2019-20").exists()
+
+
+def test_a_chart_a_cell_shows_has_a_size_limit(tmp_path):
+    cell = (
+        "#| fig-alt: noise\n"
+        "import os, base64\n"
+        "from IPython.display import Image, display\n"
+        "png = base64.b64decode('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+        "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==')\n"
+        "display(Image(data=png + os.urandom(3 * 1024 * 1024), format='png'))\n"
+    )
+    home = home_with(tmp_path, cell)
+    built = build(home, tmp_path / "out")
+    assert built.returncode == 1
+    assert "a chart of 3.0 MB; a chart may be 2 MB at most" in built.stderr, built.stderr

@@ -23,9 +23,14 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from nbformat import NotebookNode
 
 from essex_report.errors import NotebookError, ReportError
+from essex_report.limits import MAX_IMAGE_BYTES
 from essex_report.notebook.markup import escape
 from essex_report.notebook.parts import PAYLOAD_MIME, Payload, PayloadError, Printed
 from essex_report.run.reader import ADDED_TAGS, HIDDEN_TAGS, META, cell_options, source, tags
+
+# A raw attribute ({=typst}, {=html}, {=latex}) not escaped: pandoc passes what it marks to the
+# renderer as code.
+RAW = re.compile(r"(?<!\\)\{=[^}\s]*\}")
 
 # A heading line; its own attributes (`{.new-page}`: braces the escaping never leaves bare)
 # are not part of its text.
@@ -212,6 +217,10 @@ def _part(
     if part.kind == "table" and options.get("tbl-cap"):
         old = escape(part.caption)
         markdown = markdown.replace(f"\n: {old}\n", f"\n: {escape(str(options['tbl-cap']))}\n")
+    raw = RAW.search(markdown)
+    if raw:  # the API never writes one: a part made by hand would pass code to a renderer
+        raise where.error(f": its output passes {raw[0]} code to the renderer; show words "
+                          "with report.words(...)")  # fmt: skip
     if part.kind == "chart-data":
         markdown = (
             f'<details class="chart-data">\n<summary>{DATA_SUMMARY}</summary>\n\n'
@@ -235,6 +244,9 @@ def _figure(
         path, content = f"{stem}.svg", _text(data["image/svg+xml"]).encode()
     else:
         path, content = f"{stem}.png", base64.b64decode(_text(data["image/png"]))
+    if len(content) > MAX_IMAGE_BYTES:
+        size, most = len(content) / 2**20, MAX_IMAGE_BYTES / 2**20
+        raise where.error(f": a chart of {size:.1f} MB; a chart may be {most:.0f} MB at most")
     into.images[path] = content
     into.add(f'![{escape(caption)}]({path}){{fig-alt="{escape(alt, "attribute")}"}}', figures)
 
