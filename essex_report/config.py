@@ -14,7 +14,7 @@ import yaml
 
 from essex_report import limits
 from essex_report.errors import ReportError, shown
-from essex_report.text import hidden_problem
+from essex_report.text import UniqueSafeLoader, hidden_problem
 
 QUARTO_FILE = "_quarto.yml"
 BRAND_FILE = "_brand.yml"
@@ -34,13 +34,17 @@ def read_yaml(path: Path, what: str) -> dict[str, Any]:
                     f"{shown(path)}, line {token.start_mark.line + 1}: a YAML anchor or alias "
                     "(& or *); write each value out in full"
                 )
-        loaded = yaml.safe_load(text) or {}
+        loaded = yaml.load(text, Loader=UniqueSafeLoader) or {}
     except FileNotFoundError:
         raise ReportError(f"{shown(path)} is missing; it {what}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ReportError(f"{shown(path)} cannot be read ({error}); it {what}") from None
     except yaml.YAMLError as error:
-        raise ReportError(f"{shown(path)} is not valid YAML: {error}".split("\n")[0]) from None
+        mark = getattr(error, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        raise ReportError(
+            f"{shown(path)}{where} is not valid YAML: {error}".split("\n")[0]
+        ) from None
     if not isinstance(loaded, dict):
         raise ReportError(f"{shown(path)} is not a YAML mapping; it {what}")
     return loaded

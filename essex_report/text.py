@@ -3,12 +3,16 @@
 Two strings that look the same must be the same string: text is NFC-normalised (`Région`
 typed with a combining accent is `Région`), and characters a reader cannot see or that reorder
 what is shown (zero-width spaces, byte-order marks, soft hyphens, bidirectional controls,
-control characters) are refused, named, wherever they are found. Imports nothing of the
-package."""
+control characters) are refused, named, wherever they are found. A YAML mapping says each
+key once (UniqueSafeLoader, UniqueBaseLoader): of two, YAML keeps the last without a word.
+Imports nothing of the package."""
 
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
+
+import yaml
 
 # Categories of characters that print nothing a reader can see, or change the order in which
 # what follows is shown: Cf (format: zero-width, bidi controls, BOM, soft hyphen), Cc
@@ -79,3 +83,34 @@ def mixed_script(text: str) -> str | None:
                 "Latin letter, so the name looks like another; retype it"
             )
     return None
+
+
+class _UniqueKeys:
+    """A YAML loader's mappings with each key once: `published:` written twice is an error
+    naming both lines, not the second value taken silently (Quarto's reader refuses it too)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[attr-defined]
+            line = key_node.start_mark.line + 1
+            try:
+                first = seen.setdefault(key, line)
+            except TypeError:  # a key that is a list or mapping: the loader says what is wrong
+                continue
+            if first != line:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key '{key}' is written twice; write each key once",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep)  # type: ignore[misc]
+
+
+class UniqueSafeLoader(_UniqueKeys, yaml.SafeLoader):
+    pass
+
+
+class UniqueBaseLoader(_UniqueKeys, yaml.BaseLoader):
+    pass

@@ -179,3 +179,21 @@ def test_yaml_anchors_and_aliases_are_refused(tmp_path):
         path.write_text(laughs + path.read_text(encoding="utf-8"), encoding="utf-8")
         with pytest.raises(ReportError, match=rf"{name}, line 1: a YAML anchor or alias"):
             loader(path)
+
+
+def test_a_key_written_twice_is_refused_not_the_second_taken(tmp_path):
+    """YAML keeps the second of two keys without a word (Quarto's reader refuses them): the
+    page printed the second author."""
+    root = home(tmp_path)
+    for name, loader, key in (
+        ("_quarto.yml", load_config, "author"),
+        ("_brand.yml", load_brand, "meta"),
+    ):
+        path = root / name
+        text = path.read_text(encoding="utf-8")
+        line = next(i for i, x in enumerate(text.splitlines(), 1) if x.startswith(f"{key}:"))
+        path.write_text(f"{text}\n{key}: Someone Else\n", encoding="utf-8")
+        twice = len(text.splitlines()) + 2
+        assert line < twice
+        with pytest.raises(ReportError, match=rf"{name}, line {twice} is not valid YAML: the key "):
+            loader(path)

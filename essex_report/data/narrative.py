@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from essex_report.errors import DataError, Problem, Problems, Reason, shown
-from essex_report.text import hidden_problem
+from essex_report.text import UniqueBaseLoader, hidden_problem
 
 PLACEHOLDER = re.compile(r"\{\{\s*(?P<body>[^{}]*?)\s*\}\}")
 # {{id}}, {{id[Breakdown]}}, {{id@2018/19}} (a fixed year), {{id@previous}} (the year before
@@ -232,7 +232,7 @@ def _front_matter(path: Path, text: str, problems: list[Problem]) -> dict[str, s
                 )
             )
             return {}
-        loaded = yaml.load(text, Loader=yaml.BaseLoader) or {}
+        loaded = yaml.load(text, Loader=UniqueBaseLoader) or {}
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problems.append(

@@ -14,6 +14,7 @@ import yaml
 from nbformat import NotebookNode
 
 from essex_report.errors import BuildError, ReportError
+from essex_report.text import UniqueSafeLoader
 
 OPTION = re.compile(r"#\|\s?(.*)")
 # Cells never published: the parameters (ours and Papermill's) and cells the author hides.
@@ -70,7 +71,7 @@ def cell_options(text: str) -> tuple[dict[str, Any], str]:
             break
         options.append(match[1])
     try:
-        parsed = yaml.safe_load("\n".join(options)) if options else {}
+        parsed = yaml.load("\n".join(options), Loader=UniqueSafeLoader) if options else {}
     except yaml.YAMLError as error:
         raise ReportError(f"its '#|' options are not valid YAML: {error}".split("\n")[0]) from None
     return (parsed if isinstance(parsed, dict) else {}), "\n".join(lines[len(options) :])
