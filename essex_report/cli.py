@@ -43,12 +43,16 @@ def project_of(args: argparse.Namespace) -> Project:
     )
 
 
+LAST_SECOND = 253402300799  # 31 December 9999, 23:59:59 UTC: the last date a PDF can carry
+
+
 def source_date(text: str | None) -> int | None:
     if text is None or not text.strip():
         return None
-    if not text.strip().isdigit():
+    if not text.strip().isdigit() or int(text) > LAST_SECOND:
         raise ReportError(
-            f"SOURCE_DATE_EPOCH is {text!r}; expected whole seconds since 1970 (or leave it unset)"
+            f"SOURCE_DATE_EPOCH is {text!r}; expected whole seconds since 1970, up to the end "
+            "of the year 9999 (or leave it unset)"
         )
     return int(text)
 

@@ -133,3 +133,26 @@ def test_the_callers_signal_handlers_are_back_when_main_returns(good_data, capsy
     finally:
         signal.signal(signal.SIGTERM, before)
         interrupt.forget()
+
+
+@pytest.mark.parametrize("given", ["abc", "-86400", "1.5", "99999999999999"])
+def test_source_date_epoch_is_checked_where_the_command_starts(given, good_data, tmp_path, capsys):
+    """A date the PDF cannot carry failed in Typst, after every notebook had run, with a
+    message that did not name SOURCE_DATE_EPOCH."""
+    import os
+
+    os.environ["SOURCE_DATE_EPOCH"] = given
+    try:
+        build = ["build", "--year", "2019/20", "--output", str(tmp_path / "out")]
+        status = main([*build, "--data-dir", str(good_data)])
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    assert status == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"essex-report: SOURCE_DATE_EPOCH is {given!r}; expected whole")
+
+
+def test_a_source_date_epoch_in_range_is_the_date():
+    from essex_report.cli import source_date
+
+    assert source_date("1601510400") == 1601510400 and source_date(" ") is None

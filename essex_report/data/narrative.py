@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -264,7 +265,32 @@ def _front_matter(path: Path, text: str, problems: list[Problem]) -> dict[str, s
             )
         )
         return {}
-    return {str(k): v for k, v in loaded.items()}
+    front = {str(k): v for k, v in loaded.items()}
+    published = front.get("published")
+    if published and not any(_is_date(published, form) for form in DATE_FORMATS):
+        at = next((n for n, s in enumerate(text.splitlines(), 2) if s.startswith("published")), 2)
+        problems.append(
+            Problem(
+                shown(path),
+                f"published: {published!r} is not a date; write a month and year (October "
+                "2020) or a day, month and year (21 October 2020)",
+                line=at,
+                reason=Reason.NARRATIVE,
+            )
+        )
+    return front
+
+
+# The forms of a publication date (`published:` in a foreword), with Quarto's spelling of each.
+DATE_FORMATS = {"%d %B %Y": "D MMMM YYYY", "%B %Y": "MMMM YYYY"}
+
+
+def _is_date(text: str, form: str) -> bool:
+    try:
+        datetime.strptime(" ".join(text.split()), form)
+    except ValueError:
+        return False
+    return True
 
 
 # --- No figure typed twice ---------------------------------------------------------------------

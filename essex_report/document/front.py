@@ -17,14 +17,13 @@ from typing import Any
 
 from essex_report.config import ReportConfig
 from essex_report.data.model import Workbook
-from essex_report.errors import DataError, Problem, Reason, shown
+from essex_report.data.narrative import DATE_FORMATS
 from essex_report.notebook.markup import escape
 from essex_report.years import FinancialYear
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # A publication date as people write it, and the same form in Quarto's `date-format`: Quarto
 # reads `date` as a date and prints it in its own format ("2020-10-01" for "October 2020").
-DATE_FORMATS = {"%d %B %Y": "D MMMM YYYY", "%B %Y": "MMMM YYYY"}
 DRAFT = "draft"
 FIGURES_ONLY = "the figures"  # what a year's report is called when it has no words
 REGISTER_CSV = "figures.csv"  # attached to the PDF: the register, readable from the PDF alone
@@ -51,19 +50,10 @@ def publication_date(published: str) -> dict[str, str]:
 
 
 def foreword_date(book: Workbook, year: FinancialYear) -> str | None:
-    """The publication date the year's foreword gives (`published:` in its front matter),
-    checked: the cover prints it."""
+    """The publication date the year's foreword gives (`published:` in its front matter;
+    loading the narrative checked that it is a date)."""
     doc = book.narratives.get(year, {}).get("foreword.md")
     text = doc.front.get("published") if doc else None
-    if doc is not None and text:
-        try:
-            publication_date(text)
-        except ValueError as error:
-            lines = doc.path.read_text(encoding="utf-8").splitlines()
-            line = next((n for n, s in enumerate(lines, 1) if s.startswith("published:")), None)
-            raise DataError(
-                [Problem(shown(doc.path), str(error), line=line, reason=Reason.NARRATIVE)]
-            ) from None
     return " ".join(text.split()) if text else None
 
 
