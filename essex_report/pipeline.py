@@ -125,6 +125,7 @@ def build_years(
     mark_output(project.output_dir)
     cache = Cache(project.cache_dir, enabled=options.use_cache)
     cache.clear_partial()
+    data = snapshot(project.data_dir)  # a report is published only if its data stayed so
     results: dict[FinancialYear, BuildResult | ReportError] = {}
     with ExitStack() as stack:
         plans: list[YearPlan] = []
@@ -139,6 +140,7 @@ def build_years(
                 results[year] = plan.result
                 continue
             plan.staging_root = stack.enter_context(build_folder(project.output_dir, year))
+            plan.data = data
             plans.append(plan)
         run_all(project, plans, options, cache)
         # A render runs two processes itself (HTML and PDF side by side, each a pandoc of about
@@ -167,6 +169,7 @@ class YearPlan:
     runs: list[execute.Run] = field(default_factory=list)
     error: ReportError | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    data: dict[Path, str] = field(default_factory=dict)  # the data folder as the build began
 
     @property
     def staging(self) -> Path:
@@ -259,6 +262,12 @@ class YearPlan:
             cached, outputs, staging, self.timings, None,  # no build date is printed
         )  # fmt: skip
         manifest.write(staging)
+        changed = changed_since(project.data_dir, self.data)
+        if changed is not None:
+            raise BuildError(
+                f"{shown(changed)} changed while the build ran (did a notebook cell write it?); "
+                "the last good report is kept"
+            )
         interrupt.check()
         final = project.year_output_dir(year)
         swap_in(staging, final)
@@ -317,6 +326,30 @@ def run_all(project: Project, plans: list[YearPlan], options: Options, cache: Ca
         by_year[year].error = error
     for plan in plans:
         plan.timings["notebooks"] = time.perf_counter() - started
+
+
+def snapshot(folder: Path) -> dict[Path, str]:
+    """Every file under a folder, with its digest (the data folder: a few hundred kilobytes);
+    not an editor's hidden or backup files (`.values.csv.swp`, `values.csv~`), which change
+    while a file is open and are never read."""
+
+    def own(path: Path) -> bool:
+        parts = path.relative_to(folder).parts
+        return (
+            path.is_file()
+            and not path.name.endswith("~")
+            and not any(part.startswith(".") for part in parts)
+        )
+
+    return {p: file_digest(p) for p in sorted(folder.rglob("*")) if own(p)}
+
+
+def changed_since(folder: Path, before: dict[Path, str]) -> Path | None:
+    """The first file of `folder` added, removed or changed since `before` was taken."""
+    now = snapshot(folder)
+    return next(
+        (p for p in sorted(before.keys() | now.keys()) if before.get(p) != now.get(p)), None
+    )
 
 
 def stranger(staging: Path, made: set[Path]) -> Path | None:

@@ -61,3 +61,32 @@ def test_a_chart_a_cell_shows_has_a_size_limit(tmp_path):
     built = build(home, tmp_path / "out")
     assert built.returncode == 1
     assert "a chart of 3.0 MB; a chart may be 2 MB at most" in built.stderr, built.stderr
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "os.remove(os.path.join(data, 'narrative', 'contact.md'))",
+        "p = os.path.join(data, 'values.csv')\n"
+        "open(p, 'w').write(open(p).read().replace('spend_total,,2.1,', 'spend_total,,9.9,'))",
+    ],
+)
+def test_data_a_cell_changes_while_the_build_runs_stops_the_build(change, tmp_path):
+    """The report would print what the data no longer says (£2.1bn against a values.csv of
+    9.9), or words whose file is gone; the build says which file changed and keeps the last
+    good report."""
+    out = tmp_path / "out"
+    home = home_with(tmp_path, "pass")
+    assert build(home, out).returncode == 0
+    page = (out / "2019-20" / "annual-report.html").read_bytes()
+    notebook = home / "notebooks" / "contact.ipynb"
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    data = str(home / "data" / "2019-20")
+    nb.cells[-1].source = f"import os\ndata = {data!r}\n{change}"
+    nbformat.write(nb, notebook)
+    built = build(home, out)
+    assert built.returncode == 1
+    assert "changed while the build ran" in built.stderr and "2019-20/" in built.stderr
+    assert (out / "2019-20" / "annual-report.html").read_bytes() == page
