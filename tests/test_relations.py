@@ -244,3 +244,22 @@ def test_a_year_written_as_files_is_derived_the_same(tmp_path_factory, year):
     assert found.get("spend_budget_total").value == spending
     assert found.get("funding_gap").value == spending - sum(funded.values())
     assert "funding_lines_total" in found.get("funding_gap").formula
+
+
+def test_a_loop_of_relations_is_refused_naming_the_loop(real_data):
+    """Band D is the sum of its two elements; a relation making one element the sum of Band D
+    and the other closes a loop nothing can be worked out from (it was reported only as
+    "lines ... are incomplete")."""
+    relations = real_data / "relations.csv"
+    text = relations.read_text(encoding="utf-8")
+    relations.write_text(text + "band_d_general,sum,band_d_total band_d_social_care,,a loop\n")
+    line = len(text.splitlines()) + 1
+    book = load_workbook(real_data)
+    found = [p for p in book.problems.errors if "worked out from itself" in p.message]
+    assert [(Path(p.file).name, p.line, p.column) for p in found] == [
+        ("relations.csv", line, "inputs")
+    ]
+    assert found[0].message == (
+        "'band_d_general' is worked out from itself through other figures (band_d_general -> "
+        "band_d_total -> band_d_general); remove one of the relations of that loop"
+    )

@@ -52,7 +52,48 @@ def load_catalogue(data_dir: Path, problems: Problems) -> Catalogue:
                 continue
             _add(cat, table, row, file, problems)
     _check_overlaps(cat, data_dir, problems)
+    _check_loops(cat, shown(data_dir / schema.RELATIONS.file), problems)
     return cat
+
+
+def _check_loops(cat: Catalogue, file: str, problems: Problems) -> None:
+    """A figure worked out, through other figures, from itself (a is the sum of b and c, b of
+    a and c) is never worked out: the relation that closes such a loop (the last in the file)
+    is refused, naming it. A change is of the previous year's figure: it closes no loop."""
+    inputs: dict[str, set[str]] = {}
+
+    def path(start: str, goal: str, seen: set[str]) -> list[str] | None:
+        for name in sorted(inputs.get(start, ())):
+            if name == goal:
+                return [name]
+            if name not in seen:
+                seen.add(name)
+                found = path(name, goal, seen)
+                if found is not None:
+                    return [name, *found]
+        return None
+
+    for relation in reversed(cat.relations.copy()):  # the last relation closes the loop
+        if relation.rule == "change":
+            continue
+        inputs.clear()  # what each figure is worked out from, by the relations still kept
+        for kept in cat.relations:
+            if kept.rule != "change":
+                inputs.setdefault(kept.figure, set()).update(kept.inputs)
+        for name in relation.inputs:
+            loop = path(name, relation.figure, {name})
+            if loop is not None:
+                chain = " -> ".join([relation.figure, name, *loop])
+                problems.add(
+                    file,
+                    f"'{relation.figure}' is worked out from itself through other figures "
+                    f"({chain}); remove one of the relations of that loop",
+                    Reason.INVALID,
+                    line=relation.line,
+                    column="inputs",
+                )
+                cat.relations.remove(relation)
+                break
 
 
 def _add(cat: Catalogue, table: schema.Table, row: Row, file: str, problems: Problems) -> None:
