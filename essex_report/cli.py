@@ -367,7 +367,7 @@ def _main(args: argparse.Namespace) -> int:
         # build had just put it in place, is there whatever the moment.
         said = "; the last good report is in place" if args.command == "build" else ""
         print(f"essex-report: interrupted{said}", file=sys.stderr)
-        return 130
+        return 128 + (interrupt.asked_by() or signal.SIGINT)  # as a shell reports the signal
     except Exception as error:
         if args.debug:
             raise

@@ -21,5 +21,10 @@ def check() -> None:
         raise KeyboardInterrupt
 
 
+def asked_by() -> int | None:
+    """The signal that first asked for a stop, if one did."""
+    return _requested[0] if _requested else None
+
+
 def forget() -> None:
     _requested.clear()

@@ -80,7 +80,7 @@ def test_validate_interrupted_says_interrupted(tmp_path):
         time.sleep(1)
         validate.send_signal(signum)
         out, err = validate.communicate(timeout=60)
-        assert validate.returncode == 130, (out, err)
+        assert validate.returncode == 128 + signum, (out, err)
         assert err.strip().splitlines() == ["essex-report: interrupted"], err
         _, alive = psutil.wait_procs(workers, timeout=5)
         assert alive == []
