@@ -120,6 +120,8 @@ def parse_number(text: str) -> Decimal:
             )
         return Decimal(cleaned)
     if cleaned.startswith("-") and PLAIN_NUMBER.fullmatch(cleaned[1:]):
+        if Decimal(cleaned[1:]) == 0:
+            raise ValueError(f"found {cleaned}; write 0 without a sign")
         raise ValueError(f"found {cleaned}; expected an amount of 0 or more")
     bare = re.sub(r"[\s,]", "", cleaned)
     bare = re.sub(r"(bn|m|k)$", "", re.sub(r"%$", "", re.sub(r"^[£€]", "", bare)))
