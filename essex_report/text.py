@@ -86,8 +86,8 @@ def mixed_script(text: str) -> str | None:
 
 
 class _UniqueKeys:
-    """A YAML loader's mappings with each key once: `published:` written twice is an error
-    naming both lines, not the second value taken silently (Quarto's reader refuses it too)."""
+    """A YAML loader's mappings with each key once: `published:` written twice is an error at
+    the second, not the second value taken silently (Quarto's reader refuses it too)."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: dict[object, int] = {}

@@ -281,7 +281,9 @@ def _front_matter(path: Path, text: str, problems: list[Problem]) -> dict[str, s
     return front
 
 
-# The forms of a publication date (`published:` in a foreword), with Quarto's spelling of each.
+# A publication date as people write it (`published:` in a foreword), and the same form in
+# Quarto's `date-format`: Quarto reads `date` as a date and prints it in its own format
+# ("2020-10-01" for "October 2020") unless told the form.
 DATE_FORMATS = {"%d %B %Y": "D MMMM YYYY", "%B %Y": "MMMM YYYY"}
 
 

@@ -22,8 +22,6 @@ from essex_report.notebook.markup import escape
 from essex_report.years import FinancialYear
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-# A publication date as people write it, and the same form in Quarto's `date-format`: Quarto
-# reads `date` as a date and prints it in its own format ("2020-10-01" for "October 2020").
 DRAFT = "draft"
 FIGURES_ONLY = "the figures"  # what a year's report is called when it has no words
 REGISTER_CSV = "figures.csv"  # attached to the PDF: the register, readable from the PDF alone
