@@ -92,11 +92,7 @@ def add_the_page(data: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def added(tmp_path_factory) -> dict:
-    home = tmp_path_factory.mktemp("home")
-    for name in ("data", "notebooks", "styles"):
-        shutil.copytree(paths.ROOT / name, home / name)
-    for name in ("_quarto.yml", "_brand.yml"):
-        shutil.copy(paths.ROOT / name, home / name)
+    home = paths.copy_home(tmp_path_factory.mktemp("home"))
     without_2020_21(home)
     env = {"ESSEX_REPORT_HOME": str(home)}
     data = home / "data"

@@ -25,15 +25,6 @@ from .conftest import essex_report
 YEAR = "2019/20"
 
 
-def make_home(folder: Path) -> Path:
-    """A copy of what a clone holds that a build reads."""
-    for name in ("data", "notebooks", "styles"):
-        shutil.copytree(repo.ROOT / name, folder / name)
-    for name in ("_quarto.yml", "_brand.yml", "constraints.txt"):
-        shutil.copy(repo.ROOT / name, folder / name)
-    return folder
-
-
 def build(home: Path, *args: str, year: str = YEAR) -> subprocess.CompletedProcess:
     result = essex_report(
         "build", "--year", year, *args, env={"ESSEX_REPORT_HOME": str(home)}, timeout=300
@@ -56,7 +47,7 @@ def ran(home: Path) -> set[str]:
 @pytest.fixture(scope="module")
 def home(tmp_path_factory) -> Path:
     """One home built once: each test changes something, rebuilds, and puts it back."""
-    folder = make_home(tmp_path_factory.mktemp("home"))
+    folder = repo.copy_home(tmp_path_factory.mktemp("home"))
     build(folder)
     return folder
 
@@ -174,7 +165,7 @@ def test_no_cache_runs_everything_again(home):
 
 @pytest.mark.e2e
 def test_two_builds_from_different_folders_give_the_same_bytes(home, tmp_path):
-    other = make_home(tmp_path / "elsewhere")
+    other = repo.copy_home(tmp_path / "elsewhere")
     build(other)
     for name in ("annual-report.html", "annual-report.pdf", "figures.csv"):
         a = (home / "report" / "2019-20" / name).read_bytes()

@@ -132,20 +132,16 @@ def test_validate_runs_the_chapters_and_lists_what_they_do_not_print(good_data):
 
 @pytest.mark.e2e
 def test_validate_stops_a_chapter_cell_that_runs_forever(tmp_path):
-    import shutil
 
     import nbformat
 
     from tests import repo as paths
 
-    home = tmp_path / "home"
-    for name in ("data", "notebooks", "styles"):
-        shutil.copytree(paths.ROOT / name, home / name)
+    home = paths.copy_home(tmp_path / "home")
     config = paths.QUARTO_CONFIG.read_text(encoding="utf-8")
     (home / "_quarto.yml").write_text(
         config.replace("cell-timeout: 600", "cell-timeout: 1"), encoding="utf-8"
     )
-    shutil.copy(paths.ROOT / "_brand.yml", home / "_brand.yml")
     path = home / "notebooks" / "contact.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("while True:\n    pass"))

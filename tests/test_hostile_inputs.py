@@ -6,7 +6,6 @@ outside (a loopback server the text points at receives no request)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +36,7 @@ def merged(into: dict, change: dict) -> dict:
 
 def workbook(tmp_path: Path, case: dict[str, Any], port: int) -> Path:
     """A copy of the workbook with the case's changes."""
-    home = tmp_path / "home"
-    for name in ("data", "notebooks", "styles"):
-        shutil.copytree(repo.ROOT / name, home / name)
-    for name in ("_quarto.yml", "_brand.yml"):
-        shutil.copy(repo.ROOT / name, home / name)
+    home = repo.copy_home(tmp_path / "home")
 
     def text(value: str) -> str:
         return value.replace("PORT", str(port))

@@ -51,18 +51,9 @@ DOCUMENTED = {
 @pytest.fixture(scope="session")
 def home(tmp_path_factory) -> Path:
     """A copy of the workbook (what a clone holds that rendering reads)."""
-    home = tmp_path_factory.mktemp("workbook")
-    for name in ("data", "notebooks", "styles"):
-        shutil.copytree(paths.ROOT / name, home / name)
-    (home / "report").mkdir()
-    (home / "report" / "chapters").mkdir()
-    for name in (
-        "_quarto.yml",
-        "_quarto-chapter.yml",
-        "_brand.yml",
-        "report/README.md",
-        "report/chapters/README.md",
-    ):
+    home = paths.copy_home(tmp_path_factory.mktemp("workbook"))
+    (home / "report" / "chapters").mkdir(parents=True)
+    for name in ("_quarto-chapter.yml", "report/README.md", "report/chapters/README.md"):
         shutil.copy(paths.ROOT / name, home / name)
     return home
 

@@ -52,10 +52,7 @@ def start_build(
 def failing_home(tmp_path) -> Path:
     """A copy of the workbook whose contact notebook raises in its fourth cell, after its kernel
     has written to its own stderr (noise a person must not see)."""
-    home = tmp_path / "home"
-    for name in ("data", "notebooks", "styles"):
-        shutil.copytree(paths.ROOT / name, home / name)
-    shutil.copy(paths.QUARTO_CONFIG, home / "_quarto.yml")
+    home = paths.copy_home(tmp_path / "home")
     notebook = home / "notebooks" / "contact.ipynb"
     nb = json.loads(notebook.read_text())
     nb["cells"][3]["source"] = [

@@ -4,7 +4,6 @@ cell are refused by both with the same line naming the notebook and the cell."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -35,11 +34,7 @@ CELLS = {
 
 
 def home_with(tmp_path: Path, source: str) -> Path:
-    home = tmp_path / "home"
-    for name in ("data", "notebooks", "styles"):
-        shutil.copytree(paths.ROOT / name, home / name)
-    for name in ("_quarto.yml", "_brand.yml"):
-        shutil.copy(paths.ROOT / name, home / name)
+    home = paths.copy_home(tmp_path / "home")
     path = home / "notebooks" / "contact.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(source))

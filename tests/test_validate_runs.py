@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -56,11 +55,7 @@ def test_validate_stops_a_cell_at_the_build_s_time_limit(good_data, tmp_path, mo
 
 def test_validate_interrupted_says_interrupted(tmp_path):
     """Issue 16: its SIGTERM read "1 problem in the data"."""
-    home = tmp_path / "home"
-    for name in ("data", "notebooks", "styles"):
-        shutil.copytree(repo.ROOT / name, home / name)
-    for name in ("_quarto.yml", "_brand.yml"):
-        shutil.copy(repo.ROOT / name, home / name)
+    home = repo.copy_home(tmp_path / "home")
     notebook = home / "notebooks" / "contact.ipynb"
     nb = json.loads(notebook.read_text())
     nb["cells"][3]["source"] = ["import time\n", "time.sleep(120)"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -75,11 +74,7 @@ def add_words_with_a_figure(nb) -> None:
 
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory) -> Path:
-    home = tmp_path_factory.mktemp("home")
-    for name in ("data", "notebooks", "styles"):
-        shutil.copytree(paths.ROOT / name, home / name)
-    shutil.copy(paths.QUARTO_CONFIG, home / "_quarto.yml")
-    shutil.copy(paths.ROOT / "_brand.yml", home / "_brand.yml")  # the PDF's brand
+    home = paths.copy_home(tmp_path_factory.mktemp("home"))
     edit(home / "notebooks" / "performance.ipynb", add_a_chart_across_years)
     edit(home / "notebooks" / "resources.ipynb", add_a_table)
     edit(home / "notebooks" / "resources.ipynb", move_a_section)
@@ -143,10 +138,7 @@ def test_a_markdown_cell_prints_and_registers_its_figures(html, pdf, register):
 
 
 def test_a_figure_typed_in_a_markdown_cell_stops_the_build_naming_notebook_and_cell(tmp_path):
-    home = tmp_path / "home"
-    for name in ("data", "notebooks", "styles"):
-        shutil.copytree(paths.ROOT / name, home / name)
-    shutil.copy(paths.QUARTO_CONFIG, home / "_quarto.yml")
+    home = paths.copy_home(tmp_path / "home")
     typed = nbformat.v4.new_markdown_cell("Over the year we spent £668m on adults.")
     edit(home / "notebooks" / "resources.ipynb", lambda nb: nb.cells.insert(3, typed))
     env = {"ESSEX_REPORT_HOME": str(home)}
