@@ -180,9 +180,6 @@ class Problems:
     def of(self, *reasons: Reason) -> list[Problem]:
         return [p for p in self.found if p.reason in reasons]
 
-    def raise_errors(self) -> None:
-        raise_for(self.found)
-
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.found)
 

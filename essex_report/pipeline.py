@@ -47,7 +47,7 @@ from essex_report.errors import (
     raise_for,
     shown,
 )
-from essex_report.fingerprint import digest, file_digest
+from essex_report.fingerprint import digest, file_digest, files_digest
 from essex_report.manifest import Manifest, read_manifest, up_to_date
 from essex_report.project import Project
 from essex_report.publish.folder import (
@@ -169,7 +169,7 @@ class YearPlan:
     runs: list[execute.Run] = field(default_factory=list)
     error: ReportError | None = None
     timings: dict[str, float] = field(default_factory=dict)
-    data: dict[Path, str] = field(default_factory=dict)  # the data folder as the build began
+    data: dict[str, str] = field(default_factory=dict)  # the data folder as the build began
 
     @property
     def staging(self) -> Path:
@@ -328,10 +328,10 @@ def run_all(project: Project, plans: list[YearPlan], options: Options, cache: Ca
         plan.timings["notebooks"] = time.perf_counter() - started
 
 
-def snapshot(folder: Path) -> dict[Path, str]:
-    """Every file under a folder, with its digest (the data folder: a few hundred kilobytes);
-    not an editor's hidden or backup files (`.values.csv.swp`, `values.csv~`), which change
-    while a file is open and are never read."""
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under a folder, by its path in it, with its digest (the data folder: a few
+    hundred kilobytes); not an editor's hidden or backup files (`.values.csv.swp`,
+    `values.csv~`), which change while a file is open and are never read."""
 
     def own(path: Path) -> bool:
         parts = path.relative_to(folder).parts
@@ -341,15 +341,17 @@ def snapshot(folder: Path) -> dict[Path, str]:
             and not any(part.startswith(".") for part in parts)
         )
 
-    return {p: file_digest(p) for p in sorted(folder.rglob("*")) if own(p)}
+    return files_digest((p for p in folder.rglob("*") if own(p)), folder)
 
 
-def changed_since(folder: Path, before: dict[Path, str]) -> Path | None:
+def changed_since(folder: Path, before: dict[str, str]) -> Path | None:
     """The first file of `folder` added, removed or changed since `before` was taken."""
     now = snapshot(folder)
-    return next(
-        (p for p in sorted(before.keys() | now.keys()) if before.get(p) != now.get(p)), None
+    changed = (
+        name for name in sorted(before.keys() | now.keys()) if before.get(name) != now.get(name)
     )
+    name = next(changed, None)
+    return None if name is None else folder / name
 
 
 def stranger(staging: Path, made: set[Path]) -> Path | None:
@@ -447,7 +449,7 @@ def render_into(
         key = digest(
             render_inputs(project, renderer, formats),
             file_digest(document),
-            {str(p.relative_to(folder)): file_digest(p) for p in images if p.is_file()},
+            files_digest((p for p in images if p.is_file()), folder),
             created,
         )
         entry = cache.get(RENDER, key)

@@ -22,7 +22,13 @@ from essex_report import limits
 from essex_report.charts.style import font_dir
 from essex_report.config import TYPST_BRAND
 from essex_report.errors import BuildError, no_space
-from essex_report.fingerprint import digest, environment_digest, file_digest, package_digest
+from essex_report.fingerprint import (
+    digest,
+    environment_digest,
+    file_digest,
+    files_digest,
+    package_digest,
+)
 from essex_report.project import Project
 from essex_report.render.brand import write_typst
 from essex_report.scratch import owned_folder
@@ -141,7 +147,7 @@ def render_inputs(project: Project, renderer: Renderer, formats: tuple[str, ...]
     ]
     return digest(
         "render",
-        {str(p.relative_to(project.root)): file_digest(p) for p in named},
+        files_digest(named, project.root),
         file_digest(project.brand_file),
         file_digest(project.config_file),
         renderer.identity,

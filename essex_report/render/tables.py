@@ -18,7 +18,6 @@ from bs4 import BeautifulSoup, Tag
 
 from essex_report.charts.style import text_width
 
-NARROWEST = 288.0  # CSS px a table has on a 320 px screen (main's padding is 1rem a side)
 SIZE = 15.0  # table text there, px (0.9375 of the 16 px body text)
 PADDING = 24.0  # px: a cell's padding, left and right (0.75rem each)
 LETTER_SPACING = 0.12  # em a character (WCAG 2.2, 1.4.12), which a reader's style may add
